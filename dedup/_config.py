@@ -1,0 +1,166 @@
+"""The options of :func:`dedup.clean`, in one frozen dataclass.
+
+All similarities in dedup are on one scale, 0 to 1: 1 means the two comparison keys are
+identical, 0 that they share nothing. See ``docs/how-it-works.md`` for how each option acts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, fields
+from typing import Any, Final, Literal
+
+from ._errors import ConfigError
+
+__all__ = ["CleanConfig", "KeepPolicy", "Scope", "SegmentMode", "resolve_config"]
+
+KeepPolicy = Literal["first", "longest"]
+Scope = Literal["adjacent", "runs", "document"]
+SegmentMode = Literal["auto", "line", "block"]
+
+_KEEP_POLICIES: Final = ("first", "longest")
+_SCOPES: Final = ("adjacent", "runs", "document")
+_SEGMENT_MODES: Final = ("auto", "line", "block")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CleanConfig:
+    """Options for :func:`dedup.clean` and :func:`dedup.explain`.
+
+    Every field has a default chosen for scraped news text; pass only what you want to
+    change, either as a ``CleanConfig`` or as keyword overrides to ``clean``.
+
+    Attributes:
+        threshold: Minimum similarity (0-1) for two units to count as near-duplicate
+            variants of each other. Exact repeats (after normalization) always score 1.
+            Default 0.8: machine-translation variants of one caption score 0.8-0.9,
+            unrelated sentences of one article stay below 0.65.
+        keep: Which copy of a group survives: ``"first"`` (default) keeps the earliest,
+            ``"longest"`` keeps the longest original text.
+        scope: Where a copy may stand relative to the copy that is kept.
+            ``"adjacent"``: only directly after it (a caption under the image and again as
+            its alt text). ``"runs"`` (default): adjacent, or anywhere as part of a repeated
+            run of at least ``min_run`` consecutive units (a block of paragraphs or a
+            gallery printed twice). ``"document"``: anywhere in the text. Isolated repeats
+            far apart are usually on purpose (pull quotes, a summary restated, a list item
+            shared by two products), which is why ``"runs"`` is the default.
+        min_run: Length of a repeated run, in units, for ``scope="runs"``.
+        min_chars: Minimum length of a unit's comparison key (in characters) for
+            near-duplicate matching. Shorter units are only removed as exact copies.
+        min_words: Minimum number of words (for scripts without spaces: characters / 2)
+            of a unit for near-duplicate matching.
+        min_exact_chars: Exact copies whose comparison key is shorter than this are kept:
+            "Share", "Q:", "—" and other short structural lines.
+        segment: How text is cut into units. ``"line"``: every non-blank line.
+            ``"block"``: every blank-line separated block. ``"auto"`` (default): lines,
+            except blocks that look like one hard-wrapped paragraph.
+        protect_structure: When true (default) lines that look like structure (list
+            items, table rows, code, questions, labels ending in ``:``, headings) are only
+            removed as exact copies directly after their twin, and bullet lines are never
+            matched against body text (a summary restates the body on purpose).
+        max_chars: Refuse inputs longer than this many characters with
+            :class:`~dedup.InputTooLargeError`; ``None`` (default) for no limit.
+        all_pairs_limit: Up to this many units, near-duplicate candidates for
+            ``scope="document"`` come from comparing all pairs; above it, from MinHash LSH.
+        num_perm: MinHash permutations for the LSH index used on large inputs.
+        seed: Seed of every hash used for candidate generation.
+
+    Examples:
+        >>> CleanConfig().threshold
+        0.8
+        >>> CleanConfig(keep="longest").keep
+        'longest'
+        >>> CleanConfig(threshold=1.5)
+        Traceback (most recent call last):
+          ...
+        dedup.ConfigError: threshold must be a number from 0.5 to 1.0, got 1.5
+    """
+
+    threshold: float = 0.8
+    keep: KeepPolicy = "first"
+    scope: Scope = "runs"
+    min_run: int = 3
+    min_chars: int = 40
+    min_words: int = 6
+    min_exact_chars: int = 12
+    segment: SegmentMode = "auto"
+    protect_structure: bool = True
+    max_chars: int | None = None
+    all_pairs_limit: int = 400
+    num_perm: int = 64
+    seed: int = 1
+
+    def __post_init__(self) -> None:
+        _check_number("threshold", self.threshold, 0.5, 1.0)
+        _check_choice("keep", self.keep, _KEEP_POLICIES)
+        _check_choice("scope", self.scope, _SCOPES)
+        _check_choice("segment", self.segment, _SEGMENT_MODES)
+        _check_int("min_run", self.min_run, 2, 1_000)
+        _check_int("min_chars", self.min_chars, 0, 10_000)
+        _check_int("min_words", self.min_words, 1, 1_000)
+        _check_int("min_exact_chars", self.min_exact_chars, 1, 10_000)
+        _check_bool("protect_structure", self.protect_structure)
+        if self.max_chars is not None:
+            _check_int("max_chars", self.max_chars, 1, 2**62)
+        _check_int("all_pairs_limit", self.all_pairs_limit, 2, 1_000_000)
+        _check_int("num_perm", self.num_perm, 16, 1024)
+        _check_int("seed", self.seed, 0, 2**32 - 1)
+
+    def replace(self, **overrides: Any) -> CleanConfig:
+        """Return a copy with some options changed (validated like the constructor).
+
+        >>> CleanConfig().replace(scope="adjacent").scope
+        'adjacent'
+        """
+        _check_names(overrides)
+        return dataclasses.replace(self, **overrides)
+
+
+def resolve_config(config: CleanConfig | None, overrides: dict[str, Any]) -> CleanConfig:
+    """Merge keyword overrides into ``config`` (or the defaults) and validate the result."""
+    if config is not None and not isinstance(config, CleanConfig):
+        raise TypeError(
+            f"config must be a dedup.CleanConfig or None, got {type(config).__name__}; "
+            "pass options as keywords, e.g. clean(text, threshold=0.9)"
+        )
+    if not overrides:
+        return config if config is not None else _DEFAULT
+    base = config if config is not None else _DEFAULT
+    return base.replace(**overrides)
+
+
+_FIELD_NAMES: Final = frozenset(f.name for f in fields(CleanConfig))
+
+
+def _check_names(overrides: dict[str, Any]) -> None:
+    unknown = sorted(set(overrides) - _FIELD_NAMES)
+    if unknown:
+        raise ConfigError(
+            f"unknown option {unknown[0]!r}; the options are: {', '.join(sorted(_FIELD_NAMES))}"
+        )
+
+
+def _check_number(name: str, value: object, low: float, high: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise ConfigError(f"{name} must be a number from {low} to {high}, got {value!r}")
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be a number from {low} to {high}, got {value!r}")
+
+
+def _check_int(name: str, value: object, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}, got {value!r}")
+
+
+def _check_bool(name: str, value: object) -> None:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{name} must be True or False, got {value!r}")
+
+
+def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        allowed = ", ".join(repr(c) for c in choices)
+        raise ConfigError(f"{name} must be one of {allowed}, got {value!r}")
+
+
+_DEFAULT: Final = CleanConfig()

@@ -1,0 +1,217 @@
+"""Stage 2, normalize: unit -> comparison key.
+
+The key is what copies have in common once the noise of scraping is gone: Unicode
+compatibility forms (NFKC), case, quote and dash styles, broken HTML entities such as
+``& # 39;``, leading bullets, trailing photo credits ("(pictured)", "Photo: Reuters"),
+punctuation and spacing. The stage also reads what guards need later: the numbers, the
+names, the word count and what kind of line the unit is (list item, table row, code,
+question, label, heading or text).
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+from typing import Final
+
+import regex
+
+from ._types import Key, Kind, Segmentation
+
+__all__ = ["normalize", "normalize_text"]
+
+_BROKEN_NUMERIC_ENTITY: Final = regex.compile(r"&\s*#\s*([xX]?)\s*([0-9a-fA-F]{1,6})\s*;")
+_BROKEN_NAMED_ENTITY: Final = regex.compile(
+    r"&\s+(amp|quot|apos|lt|gt|nbsp|ndash|mdash|hellip|rsquo|lsquo|rdquo|ldquo)\s*;",
+    regex.IGNORECASE,
+)
+_QUOTES: Final = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+    }
+)
+_LEADING_BULLET: Final = regex.compile(r"^\s*(?:[-*+\u2022\u00b7\u25aa\u25e6\u25cf>]+)\s*")
+_BULLET_LINE: Final = regex.compile(
+    r"\s*(?:[-*+\u2022\u00b7\u25aa\u25e6\u25cf\u2013\u2014>]|\d{1,3}[.)]|[a-z][.)])\s", regex.I
+)
+_CREDIT_WORDS: Final = (
+    r"(?:photo|photos|photograph|picture|pictures|pic|image|images|credit|credits|source|"
+    r"video|foto|fotos|bild|quelle|фото)"
+)
+_CREDIT_PLACE: Final = (
+    r"(?:pictured|above|below|left|right|centre|center|top|bottom|file|file photo|inset)"
+)
+_TRAILING_CREDIT: Final = regex.compile(
+    rf"""(?:
+        \s*\(\s*{_CREDIT_PLACE}(?:\s*[,;/]\s*{_CREDIT_PLACE})*\s*\)        # (pictured), (left)
+      | \s*[|/\-(\[]?\s*{_CREDIT_WORDS}(?:\s+(?:credit|by))?\s*[:]   # Photo: Reuters
+        \s*[^\n]{{1,80}}?[)\]]?
+      | \s*[|/\-(\[]?\s*(?:©|\(c\))\s*[^\n]{{1,60}}?[)\]]?                  # © AP
+    )\s*$""",
+    regex.IGNORECASE | regex.VERBOSE,
+)
+_INNER_PLACE: Final = regex.compile(rf"\s*\(\s*{_CREDIT_PLACE}\s*\)", regex.IGNORECASE)
+_PUNCTUATION: Final = regex.compile(r"[\p{P}\p{S}\p{Cc}\p{Cf}]+")
+_DIGITS: Final = regex.compile(r"\d+")
+_CAPITALIZED: Final = regex.compile(r"(?<=[\s\"'(\[])\p{Lu}[\p{L}\p{M}]{1,}")
+_SPACELESS: Final = regex.compile(
+    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]"
+)
+_CODE_START: Final = ("//", "/*", "#!", "#include", "</", "<!--", "$ ", ">>> ")
+_CODE_END: Final = ("{", "}", ";", "};", "[", "(", "],", "},", "*/")
+_CODE_TOKENS: Final = regex.compile(r"=>|->|::|\(\)|==|!=|&&|\|\||^\w+(?:\.\w+)*\s*=\s*\S")
+_QUESTION_END: Final = ("?", "\uff1f", "\u061f")
+_LABEL_END: Final = (":", "\uff1a")
+_TERMINAL: Final = frozenset(".!?\u3002\uff01\uff1f\u061f\u0964\"'\u201d\u2019)")
+_HEADING_MAX_WORDS: Final = 7
+_FIELD: Final = regex.compile(r"[\p{L}\p{N}_][^:]{0,40}?:\s+(\S.*)")
+_FIELD_MAX_PREFIX_WORDS: Final = 4
+_FIELD_MAX_VALUE_WORDS: Final = 8
+
+
+def normalize_text(text: str) -> str:
+    """The comparison key of one piece of text.
+
+    >>> normalize_text("Yesterday he said: & # 39;NATO troops\u2019 are at our gates (pictured)")
+    'yesterday he said nato troops are at our gates'
+    >>> normalize_text("\u2022 A crowd in the rain. Photo: Reuters")
+    'a crowd in the rain'
+    """
+    return _strip(_prepare(text))
+
+
+def _prepare(text: str) -> str:
+    """Entities repaired, NFKC, quote and dash styles unified, case folded."""
+    if "&" in text:
+        text = _fix_entities(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return text.casefold()
+
+
+def _strip(text: str) -> str:
+    """Bullets, photo credits, punctuation and extra spacing removed."""
+    text = _LEADING_BULLET.sub("", text, count=1)
+    if "(" in text:
+        text = _INNER_PLACE.sub("", text)
+    text = _TRAILING_CREDIT.sub("", text)
+    text = _PUNCTUATION.sub(" ", text)
+    return " ".join(text.split())
+
+
+def normalize(seg: Segmentation) -> tuple[Key, ...]:
+    """Make the comparison key of every unit of ``seg``, in unit order."""
+    text = seg.text
+    return tuple(_key(text[u.start : u.end]) for u in seg.units)
+
+
+def _key(raw: str) -> Key:
+    stripped = raw.strip()
+    prepared = _prepare(stripped)
+    key = _strip(prepared)
+    if key.isascii():
+        words = key.count(" ") + 1 if key else 0
+    else:
+        words = max(key.count(" ") + 1, len(_SPACELESS.findall(key)) // 2)
+    numbers = tuple(_DIGITS.findall(prepared)) if _has_digit(prepared) else ()
+    return Key(
+        text=key,
+        stripped=stripped,
+        words=words,
+        numbers=numbers,
+        names=_names(stripped),
+        kind=_kind(stripped, words, len(numbers)),
+    )
+
+
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
+
+
+def _fix_entities(text: str) -> str:
+    text = _BROKEN_NUMERIC_ENTITY.sub(_numeric_entity, text)
+    text = _BROKEN_NAMED_ENTITY.sub(lambda m: "&" + m.group(1) + ";", text)
+    return html.unescape(text)
+
+
+def _numeric_entity(m: regex.Match[str]) -> str:
+    hexa, digits = m.group(1), m.group(2)
+    try:
+        code = int(digits, 16 if hexa else 10)
+    except ValueError:
+        code = 0
+    if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000:
+        return chr(code)
+    return str(m.group(0))
+
+
+def _names(stripped: str) -> frozenset[str]:
+    """Lower-cased 5-letter stems of capitalized words that do not start the unit."""
+    if stripped.isascii() and not any(c.isupper() for c in stripped[1:]):
+        return frozenset()
+    found = _CAPITALIZED.findall(stripped)
+    if not found:
+        return frozenset()
+    sentence_starts = {m.group(1) for m in _SENTENCE_START.finditer(stripped)}
+    return frozenset(w.casefold()[:5] for w in found if w not in sentence_starts)
+
+
+_SENTENCE_START: Final = regex.compile(r"(?:^|[.!?:;]\s+[\"'\u201c\u2018(]?)(\p{Lu}[\p{L}\p{M}]*)")
+
+
+def _kind(stripped: str, words: int, numbers: int) -> Kind:
+    if not stripped:
+        return Kind.TEXT
+    if _BULLET_LINE.match(stripped):
+        return Kind.BULLET
+    if stripped[0] == "|" or stripped.count("|") >= 2 or "\t" in stripped:
+        return Kind.TABLE
+    if (
+        stripped.startswith(_CODE_START)
+        or stripped.endswith(_CODE_END)
+        or _CODE_TOKENS.search(stripped) is not None
+    ):
+        return Kind.CODE
+    if stripped.endswith(_QUESTION_END):
+        return Kind.QUESTION
+    if stripped.endswith(_LABEL_END):
+        return Kind.LABEL
+    if ":" in stripped and _is_field(stripped):
+        return Kind.FIELD
+    if numbers >= 3 and numbers >= 0.15 * words:
+        return Kind.DATA
+    if words <= _HEADING_MAX_WORDS and stripped[-1] not in _TERMINAL:
+        return Kind.HEADING
+    return Kind.TEXT
+
+
+def _is_field(stripped: str) -> bool:
+    """``Label: value`` lines: specs, schema and config entries, templated facts."""
+    m = _FIELD.match(stripped)
+    if m is None:
+        return False
+    prefix = stripped[: m.start(1)].rstrip().rstrip(":")
+    if len(prefix.split()) > _FIELD_MAX_PREFIX_WORDS:
+        return False
+    value = m.group(1)
+    return len(value.split()) <= _FIELD_MAX_VALUE_WORDS or any(c.isdigit() for c in value)

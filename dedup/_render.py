@@ -1,0 +1,81 @@
+"""Stage 6, render: decisions -> output text with the original separators, and the report.
+
+A removed line takes its own line terminator with it. When every unit of a blank-line block
+goes, the block also takes one blank-line separator with it (the one before it, or the one
+after it when no kept block precedes it), so no double blank lines are left behind. Every
+kept character is copied from the input unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ._types import Decision, Removal, Report, Segmentation
+
+__all__ = ["apply_removals", "render"]
+
+
+def render(seg: Segmentation, decisions: tuple[Decision, ...]) -> Report:
+    """Build the cleaned text and the report from the removed units."""
+    if not decisions:
+        return Report(text=seg.text, removals=(), units=len(seg.units))
+    gone = {d.index for d in decisions}
+    deleted = _deleted_spans(seg, gone)
+    text = seg.text
+    units = seg.units
+    removals = tuple(
+        Removal(
+            span=(units[d.index].start, units[d.index].end),
+            text=text[units[d.index].start : units[d.index].end],
+            kept_span=(units[d.kept].start, units[d.kept].end),
+            kept_text=text[units[d.kept].start : units[d.kept].end],
+            similarity=d.similarity,
+            rule=d.rule,
+            position=d.position,
+            deleted_span=deleted[d.index],
+        )
+        for d in decisions
+    )
+    return Report(text=apply_removals(text, removals), removals=removals, units=len(units))
+
+
+def apply_removals(text: str, removals: Iterable[Removal]) -> str:
+    """Delete every removal's ``deleted_span`` from ``text``: replays a report.
+
+    >>> import dedup
+    >>> original = "Crowds fill the main square at dusk\\n" * 2 + "The end."
+    >>> report = dedup.explain(original)
+    >>> apply_removals(original, report.removals) == report.text
+    True
+    """
+    pieces: list[str] = []
+    pos = 0
+    for start, end in sorted(r.deleted_span for r in removals):
+        if start < pos:
+            raise ValueError(f"removal spans overlap at offset {start}; was the report edited?")
+        pieces.append(text[pos:start])
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def _deleted_spans(seg: Segmentation, gone: set[int]) -> dict[int, tuple[int, int]]:
+    units, line_ends = seg.units, seg.line_ends
+    spans: dict[int, tuple[int, int]] = {}
+    kept_block_before = False
+    for b, members in enumerate(seg.block_units):
+        removed_here = [u for u in members if u in gone]
+        for u in removed_here:
+            spans[u] = (units[u].start, line_ends[u])
+        if removed_here and len(removed_here) == len(members):
+            if kept_block_before:
+                first = members[0]
+                gap_start, _ = seg.block_gaps[b - 1]
+                spans[first] = (gap_start, spans[first][1])
+            else:
+                last = members[-1]
+                _, gap_end = seg.block_gaps[b]
+                spans[last] = (spans[last][0], gap_end)
+        else:
+            kept_block_before = True
+    return spans

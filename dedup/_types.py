@@ -1,0 +1,219 @@
+"""Records passed between the pipeline stages, and the public report records.
+
+segment -> ``Unit`` ; normalize -> ``Key`` ; candidates -> ``tuple[Pair, ...]`` ;
+verify -> ``tuple[Match, ...]`` ; decide -> ``tuple[Decision, ...]`` ; render -> ``Report``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "Candidates",
+    "Decision",
+    "Key",
+    "Kind",
+    "Match",
+    "Pair",
+    "Position",
+    "Removal",
+    "Report",
+    "Rule",
+    "Segmentation",
+    "Unit",
+]
+
+Span = tuple[int, int]
+Pair = tuple[int, int]
+"""Two unit indices ``(i, j)`` with ``i < j``: ``j`` may be a copy of ``i``."""
+
+
+class Rule(str, enum.Enum):
+    """Why a unit was found to be a copy of another.
+
+    Attributes:
+        EXACT: the two units are identical apart from surrounding white space.
+        NORMALIZED: identical after normalization (case, Unicode form, quotes, entities,
+            bullets, photo credits, punctuation, spacing).
+        NEAR_DUPLICATE: similar at or above ``CleanConfig.threshold`` and no guard objected.
+    """
+
+    EXACT = "exact"
+    NORMALIZED = "normalized"
+    NEAR_DUPLICATE = "near-duplicate"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+Position = Literal["adjacent", "run", "distant"]
+"""Where the removed copy stood relative to the kept one."""
+
+
+class Kind(str, enum.Enum):
+    """What a unit looks like; anything but ``TEXT`` is structure."""
+
+    TEXT = "text"
+    BULLET = "bullet"
+    TABLE = "table"
+    CODE = "code"
+    QUESTION = "question"
+    LABEL = "label"
+    FIELD = "field"
+    DATA = "data"
+    HEADING = "heading"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One unit of the input: a line, a bullet or a blank-line block.
+
+    ``start``/``end`` delimit the unit's text in the input (line terminators excluded).
+    ``block`` is the index of the blank-line block the unit belongs to.
+    """
+
+    index: int
+    start: int
+    end: int
+    block: int
+
+
+@dataclass(frozen=True, slots=True)
+class Segmentation:
+    """The output of the segment stage: the units, plus what rendering needs.
+
+    ``line_ends[i]`` is where unit ``i``'s line terminator ends (== ``units[i].end``
+    when the unit is the last thing in the text). ``block_units[b]`` lists the unit
+    indices of block ``b``, and ``block_gaps[b]`` the span of blank lines after it.
+    """
+
+    text: str
+    units: tuple[Unit, ...]
+    line_ends: tuple[int, ...]
+    block_units: tuple[tuple[int, ...], ...]
+    block_gaps: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """The comparison key of one unit, made by the normalize stage.
+
+    Attributes:
+        text: the normalized text compared between units.
+        stripped: the unit's original text without surrounding white space.
+        words: number of words (scripts without spaces: characters // 2).
+        numbers: the digit groups of the unit, in order.
+        names: lower-cased 5-character stems of capitalized words after the first.
+        kind: what the unit looks like.
+    """
+
+    text: str
+    stripped: str
+    words: int
+    numbers: tuple[str, ...]
+    names: frozenset[str]
+    kind: Kind
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """The output of the candidates stage.
+
+    Attributes:
+        group: for every unit, the index of the first unit with the same comparison key
+            (the unit itself when it is the first); units of one group are exact copies.
+        pairs: pairs of units with different keys that may be near-duplicates, each
+            ``(i, j)`` with ``i < j``, in order of ``j`` then ``i``.
+    """
+
+    group: tuple[int, ...]
+    pairs: tuple[Pair, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A verified pair: unit ``j`` is a copy of unit ``i`` (``i < j``)."""
+
+    i: int
+    j: int
+    similarity: float
+    rule: Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the decide stage says of one removed unit."""
+
+    index: int
+    kept: int
+    similarity: float
+    rule: Rule
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """One removed unit, with the evidence for removing it.
+
+    Attributes:
+        span: ``(start, end)`` of the removed unit's text in the input.
+        text: the removed unit's text, ``input[span[0]:span[1]]``.
+        kept_span: ``(start, end)`` of the copy that was kept.
+        kept_text: the kept copy's text.
+        similarity: 0-1 similarity of the two comparison keys (1.0 for exact copies).
+        rule: which rule found the copy (see :class:`Rule`).
+        position: ``"adjacent"``, ``"run"`` or ``"distant"``.
+        deleted_span: the span actually deleted from the input: the unit plus its line
+            terminator, and the blank lines after (or before) its block when the whole
+            block went. Deleting every ``deleted_span`` reproduces :attr:`Report.text`.
+    """
+
+    span: Span
+    text: str
+    kept_span: Span
+    kept_text: str
+    similarity: float
+    rule: Rule
+    position: Position
+    deleted_span: Span
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict of this record (the schema of ``dedup explain --format json``)."""
+        return {
+            "span": list(self.span),
+            "text": self.text,
+            "kept_span": list(self.kept_span),
+            "kept_text": self.kept_text,
+            "similarity": round(self.similarity, 4),
+            "rule": self.rule.value,
+            "position": self.position,
+            "deleted_span": list(self.deleted_span),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What :func:`dedup.explain` returns.
+
+    Attributes:
+        text: the cleaned text, identical to what :func:`dedup.clean` returns.
+        removals: every removed unit in input order.
+        units: how many units the input was cut into.
+    """
+
+    text: str
+    removals: tuple[Removal, ...]
+    units: int
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict of this report."""
+        return {
+            "text": self.text,
+            "units": self.units,
+            "removals": [r.to_dict() for r in self.removals],
+        }
