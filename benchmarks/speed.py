@@ -224,7 +224,7 @@ def run(
 
     out: list[str] = []
     md: list[str] = ["## Speed", ""]
-    n_articles = 150 if quick else 2000
+    n_articles = 40 if quick else 2000
     repeats = 1 if quick else 3
     texts = articles(n_articles)
     size = sum(len(t.encode()) for t in texts)
@@ -237,7 +237,7 @@ def run(
     md += [head, ""]
 
     # 1. throughput of clean() and the baselines on the same articles, with synthetic accuracy
-    docs = generate(7, 4 if quick else 20)
+    docs = generate(7, 2 if quick else 20)
     rows = []
     speeds: dict[str, float] = {}
     for m in methods:
