@@ -16,11 +16,12 @@ from typing import Final
 from rapidfuzz import fuzz, process
 
 from ._config import CleanConfig
-from ._types import Candidates, Key, Kind, Pair
+from ._normalize import Keys
+from ._types import Candidates, Pair
 
-__all__ = ["LOOKBACK", "candidates", "is_transparent", "near_eligible"]
+__all__ = ["LOOKBACK", "candidates", "is_transparent", "long_enough"]
 
-LOOKBACK: Final = 6
+LOOKBACK: Final = 2
 """How many preceding substantial units each unit is paired with for adjacency."""
 
 _MIN_LENGTH_RATIO: Final = 0.75
@@ -28,19 +29,17 @@ _LSH_THRESHOLD: Final = 0.3
 _SHINGLE: Final = 4
 
 
-def is_transparent(key: Key, config: CleanConfig) -> bool:
+def is_transparent(key: str, config: CleanConfig) -> bool:
     """Units too short to be removed ("Share", "Image 1 of 5"); they never break adjacency."""
-    return len(key.text) < config.min_exact_chars
+    return len(key) < config.min_exact_chars
 
 
-def near_eligible(key: Key, config: CleanConfig) -> bool:
-    """Whether a unit may take part in near-duplicate matching at all."""
-    if len(key.text) < config.min_chars or key.words < config.min_words:
-        return False
-    return key.kind is Kind.TEXT or not config.protect_structure
+def long_enough(keys: Keys, i: int, config: CleanConfig) -> bool:
+    """Whether unit ``i`` is long enough for near-duplicate matching."""
+    return len(keys.texts[i]) >= config.min_chars and keys.words(i) >= config.min_words
 
 
-def candidates(keys: tuple[Key, ...], config: CleanConfig) -> Candidates:
+def candidates(keys: Keys, config: CleanConfig) -> Candidates:
     """Group exact copies and propose near-duplicate pairs.
 
     >>> from dedup._normalize import normalize
@@ -53,8 +52,8 @@ def candidates(keys: tuple[Key, ...], config: CleanConfig) -> Candidates:
     ((0, 1, 0), ((0, 1), (1, 2)))
     """
     first: dict[str, int] = {}
-    group = tuple(first.setdefault(k.text, j) for j, k in enumerate(keys))
-    eligible = [near_eligible(k, config) for k in keys]
+    group = tuple(first.setdefault(k, j) for j, k in enumerate(keys.texts))
+    eligible = [long_enough(keys, j, config) for j in range(len(keys))]
     if config.scope == "document":
         pairs = _all_pairs(keys, group, eligible, config)
     else:
@@ -63,21 +62,19 @@ def candidates(keys: tuple[Key, ...], config: CleanConfig) -> Candidates:
 
 
 def _lookback_pairs(
-    keys: tuple[Key, ...], group: tuple[int, ...], eligible: list[bool], config: CleanConfig
+    keys: Keys, group: tuple[int, ...], eligible: list[bool], config: CleanConfig
 ) -> tuple[Pair, ...]:
+    lengths = [len(t) for t in keys.texts]
+    min_exact = config.min_exact_chars
     pairs: list[Pair] = []
     recent: list[int] = []  # the last LOOKBACK non-transparent units, oldest first
-    for j, key in enumerate(keys):
-        if is_transparent(key, config):
+    for j, length in enumerate(lengths):
+        if length < min_exact:
             continue
         if eligible[j]:
-            length = len(key.text)
+            low, high = _MIN_LENGTH_RATIO * length, length / _MIN_LENGTH_RATIO
             for i in recent:
-                if (
-                    eligible[i]
-                    and group[i] != group[j]
-                    and _lengths_close(len(keys[i].text), length)
-                ):
+                if eligible[i] and group[i] != group[j] and low <= lengths[i] <= high:
                     pairs.append((i, j))
         recent.append(j)
         if len(recent) > LOOKBACK:
@@ -86,20 +83,21 @@ def _lookback_pairs(
 
 
 def _all_pairs(
-    keys: tuple[Key, ...], group: tuple[int, ...], eligible: list[bool], config: CleanConfig
+    keys: Keys, group: tuple[int, ...], eligible: list[bool], config: CleanConfig
 ) -> tuple[Pair, ...]:
+    texts = keys.texts
     # One representative per exact group: copies of a representative are exact matches.
-    reps = [j for j, k in enumerate(keys) if eligible[j] and group[j] == j]
+    reps = [j for j in range(len(texts)) if eligible[j] and group[j] == j]
     if len(reps) < 2:
         return ()
     if len(reps) > config.all_pairs_limit:
         found = _lsh_pairs(keys, reps, config)
     else:
-        texts = [keys[j].text for j in reps]
+        chosen = [texts[j] for j in reps]
         cutoff = config.threshold * 100
         found = set()
         matrix = process.cdist(
-            texts, texts, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, workers=1
+            chosen, chosen, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, workers=1
         )
         rows, cols = matrix.nonzero()
         for a, b in zip(rows.tolist(), cols.tolist(), strict=True):
@@ -114,15 +112,15 @@ def _all_pairs(
     for a, b in found:
         for i in members[a]:
             for j in members[b]:
-                if _lengths_close(len(keys[i].text), len(keys[j].text)):
+                if _lengths_close(len(texts[i]), len(texts[j])):
                     pairs.add((i, j) if i < j else (j, i))
     return tuple(sorted(pairs, key=lambda p: (p[1], p[0])))
 
 
-def _lsh_pairs(keys: tuple[Key, ...], reps: list[int], config: CleanConfig) -> set[Pair]:
+def _lsh_pairs(keys: Keys, reps: list[int], config: CleanConfig) -> set[Pair]:
     from datasketch import MinHash, MinHashLSH
 
-    shingles = [_shingles(keys[j].text) for j in reps]
+    shingles = [_shingles(keys.texts[j]) for j in reps]
     hashes = MinHash.bulk(shingles, num_perm=config.num_perm, seed=config.seed)
     lsh = MinHashLSH(threshold=_LSH_THRESHOLD, num_perm=config.num_perm)
     with lsh.insertion_session() as session:

@@ -18,39 +18,21 @@ import regex
 
 from ._types import Key, Kind, Segmentation
 
-__all__ = ["normalize", "normalize_text"]
+__all__ = ["Keys", "normalize", "normalize_text"]
 
 _BROKEN_NUMERIC_ENTITY: Final = regex.compile(r"&\s*#\s*([xX]?)\s*([0-9a-fA-F]{1,6})\s*;")
 _BROKEN_NAMED_ENTITY: Final = regex.compile(
     r"&\s+(amp|quot|apos|lt|gt|nbsp|ndash|mdash|hellip|rsquo|lsquo|rdquo|ldquo)\s*;",
     regex.IGNORECASE,
 )
-_QUOTES: Final = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "`": "'",
-        "\u00b4": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-        "\u2212": "-",
-    }
-)
-_LEADING_BULLET: Final = regex.compile(r"^\s*(?:[-*+\u2022\u00b7\u25aa\u25e6\u25cf>]+)\s*")
+_QUOTES: Final = (
+    ("\u2018", "'"), ("\u2019", "'"), ("\u201a", "'"), ("\u201b", "'"), ("\u2032", "'"),
+    ("`", "'"), ("\u00b4", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u201e", '"'),
+    ("\u201f", '"'), ("\u2033", '"'), ("\u00ab", '"'), ("\u00bb", '"'), ("\u2010", "-"),
+    ("\u2011", "-"), ("\u2012", "-"), ("\u2013", "-"), ("\u2014", "-"), ("\u2015", "-"),
+    ("\u2212", "-"),
+)  # fmt: skip
+_LEADING_BULLET: Final = regex.compile(r"^\s*[-*+\u2022\u00b7\u25aa\u25e6\u25cf>]+\s*")
 _BULLET_LINE: Final = regex.compile(
     r"\s*(?:[-*+\u2022\u00b7\u25aa\u25e6\u25cf\u2013\u2014>]|\d{1,3}[.)]|[a-z][.)])\s", regex.I
 )
@@ -61,17 +43,23 @@ _CREDIT_WORDS: Final = (
 _CREDIT_PLACE: Final = (
     r"(?:pictured|above|below|left|right|centre|center|top|bottom|file|file photo|inset)"
 )
+# Matched right to left ((?r)), so the end-of-line anchor is tried first and fails fast.
 _TRAILING_CREDIT: Final = regex.compile(
-    rf"""(?:
-        \s*\(\s*{_CREDIT_PLACE}(?:\s*[,;/]\s*{_CREDIT_PLACE})*\s*\)        # (pictured), (left)
-      | \s*[|/\-(\[]?\s*{_CREDIT_WORDS}(?:\s+(?:credit|by))?\s*[:]   # Photo: Reuters
-        \s*[^\n]{{1,80}}?[)\]]?
-      | \s*[|/\-(\[]?\s*(?:©|\(c\))\s*[^\n]{{1,60}}?[)\]]?                  # © AP
-    )\s*$""",
+    rf"""(?r)(?:
+        [^\S\n]*\([^\S\n]*{_CREDIT_PLACE}(?:[^\S\n]*[,;/][^\S\n]*{_CREDIT_PLACE})*[^\S\n]*\)
+      | [^\S\n]*[|/\-(\[]?[^\S\n]*{_CREDIT_WORDS}(?:[^\S\n]+(?:credit|by))?[^\S\n]*:
+        [^\S\n]*[^\n]{{1,80}}?[)\]]?
+      | [^\S\n]*[|/\-(\[]?[^\S\n]*(?:\u00a9|\(c\))[^\S\n]*[^\n]{{1,60}}?[)\]]?
+    )[^\S\n]*$""",
     regex.IGNORECASE | regex.VERBOSE,
 )
-_INNER_PLACE: Final = regex.compile(rf"\s*\(\s*{_CREDIT_PLACE}\s*\)", regex.IGNORECASE)
+_INNER_PLACE: Final = regex.compile(
+    rf"[^\S\n]*\([^\S\n]*{_CREDIT_PLACE}[^\S\n]*\)", regex.IGNORECASE
+)
 _PUNCTUATION: Final = regex.compile(r"[\p{P}\p{S}\p{Cc}\p{Cf}]+")
+_ASCII_PUNCTUATION: Final = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not c.isalnum() and c != " "}
+)
 _DIGITS: Final = regex.compile(r"\d+")
 _CAPITALIZED: Final = regex.compile(r"(?<=[\s\"'(\[])\p{Lu}[\p{L}\p{M}]{1,}")
 _SPACELESS: Final = regex.compile(
@@ -89,6 +77,42 @@ _FIELD_MAX_PREFIX_WORDS: Final = 4
 _FIELD_MAX_VALUE_WORDS: Final = 8
 
 
+class Keys:
+    """The output of the normalize stage: one comparison key per unit.
+
+    ``texts[i]`` is unit ``i``'s comparison key. What guards and structure rules need
+    besides (numbers, names, kind of line) is worked out only for the units that reach
+    them, by :meth:`info`, and remembered for the rest of the call.
+    """
+
+    __slots__ = ("_info", "raws", "texts")
+
+    def __init__(self, texts: tuple[str, ...], raws: tuple[str, ...]) -> None:
+        self.texts = texts
+        self.raws = raws
+        self._info: dict[int, Key] = {}
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def words(self, i: int) -> int:
+        """Number of words of unit ``i`` (scripts without spaces: characters // 2)."""
+        return _words(self.texts[i])
+
+    def info(self, i: int) -> Key:
+        """Everything known about unit ``i``'s text."""
+        found = self._info.get(i)
+        if found is None:
+            found = self._info[i] = _key(self.raws[i], self.texts[i])
+        return found
+
+
+def normalize(seg: Segmentation) -> Keys:
+    """Make the comparison key of every unit of ``seg``, in unit order."""
+    raws = tuple(seg.unit(i) for i in range(len(seg)))
+    return Keys(_keys(raws), raws)
+
+
 def normalize_text(text: str) -> str:
     """The comparison key of one piece of text.
 
@@ -97,7 +121,26 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("\u2022 A crowd in the rain. Photo: Reuters")
     'a crowd in the rain'
     """
-    return _strip(_prepare(text))
+    return _keys((text,))[0]
+
+
+def _keys(raws: tuple[str, ...]) -> tuple[str, ...]:
+    """Normalize many units in one pass over their joined text (one line per unit)."""
+    units = [r.translate(_LINE_BREAKS) if "\n" in r or "\r" in r else r for r in raws]
+    lines = _strip_credits(_prepare("\n".join(units))).split("\n")
+    if len(lines) != len(units):  # an entity decoded to a line break: go one by one
+        lines = [_strip_credits(_prepare(u).translate(_LINE_BREAKS)) for u in units]
+    return tuple(_squeeze(line) for line in lines)
+
+
+def _squeeze(line: str) -> str:
+    """Punctuation (bullets included) to spaces, then runs of white space to one space."""
+    if line.isascii():
+        return " ".join(line.translate(_ASCII_PUNCTUATION).split())
+    return " ".join(_PUNCTUATION.sub(" ", line).split())
+
+
+_LINE_BREAKS: Final = str.maketrans("\r\n", "  ")
 
 
 def _prepare(text: str) -> str:
@@ -105,35 +148,42 @@ def _prepare(text: str) -> str:
     if "&" in text:
         text = _fix_entities(text)
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+        text = unicodedata.normalize("NFKC", text)
+        for fancy, plain in _QUOTES:
+            if fancy in text:
+                text = text.replace(fancy, plain)
     return text.casefold()
 
 
-def _strip(text: str) -> str:
-    """Bullets, photo credits, punctuation and extra spacing removed."""
-    text = _LEADING_BULLET.sub("", text, count=1)
-    if "(" in text:
-        text = _INNER_PLACE.sub("", text)
-    text = _TRAILING_CREDIT.sub("", text)
-    text = _PUNCTUATION.sub(" ", text)
-    return " ".join(text.split())
+def _strip_credits(text: str) -> str:
+    """Photo credits removed, line by line."""
+    if "(" in text or ":" in text or "\u00a9" in text:
+        return "\n".join(_strip_credit(line) for line in text.split("\n"))
+    return text
 
 
-def normalize(seg: Segmentation) -> tuple[Key, ...]:
-    """Make the comparison key of every unit of ``seg``, in unit order."""
-    text = seg.text
-    return tuple(_key(text[u.start : u.end]) for u in seg.units)
+def _strip_credit(line: str) -> str:
+    if "(" in line:
+        line = _INNER_PLACE.sub("", line)
+    if ":" in line or ")" in line or "\u00a9" in line:
+        line = _TRAILING_CREDIT.sub("", line)
+    return line
 
 
-def _key(raw: str) -> Key:
+def _words(key: str) -> int:
+    if not key:
+        return 0
+    spaced = key.count(" ") + 1
+    if key.isascii():
+        return spaced
+    return max(spaced, len(_SPACELESS.findall(key)) // 2)
+
+
+def _key(raw: str, key: str) -> Key:
     stripped = raw.strip()
     prepared = _prepare(stripped)
-    key = _strip(prepared)
-    if key.isascii():
-        words = key.count(" ") + 1 if key else 0
-    else:
-        words = max(key.count(" ") + 1, len(_SPACELESS.findall(key)) // 2)
-    numbers = tuple(_DIGITS.findall(prepared)) if _has_digit(prepared) else ()
+    words = _words(key)
+    numbers = tuple(_DIGITS.findall(prepared))
     return Key(
         text=key,
         stripped=stripped,
@@ -142,10 +192,6 @@ def _key(raw: str) -> Key:
         names=_names(stripped),
         kind=_kind(stripped, words, len(numbers)),
     )
-
-
-def _has_digit(text: str) -> bool:
-    return any(c.isdigit() for c in text)
 
 
 def _fix_entities(text: str) -> str:
@@ -167,8 +213,9 @@ def _numeric_entity(m: regex.Match[str]) -> str:
 
 def _names(stripped: str) -> frozenset[str]:
     """Lower-cased 5-letter stems of capitalized words that do not start the unit."""
-    if stripped.isascii() and not any(c.isupper() for c in stripped[1:]):
+    if stripped.isascii() and stripped[1:].islower():
         return frozenset()
+    stripped = _LEADING_BULLET.sub("", stripped, count=1)
     found = _CAPITALIZED.findall(stripped)
     if not found:
         return frozenset()

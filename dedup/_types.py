@@ -22,7 +22,6 @@ __all__ = [
     "Report",
     "Rule",
     "Segmentation",
-    "Unit",
 ]
 
 Span = tuple[int, int]
@@ -70,33 +69,28 @@ class Kind(str, enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class Unit:
-    """One unit of the input: a line, a bullet or a blank-line block.
-
-    ``start``/``end`` delimit the unit's text in the input (line terminators excluded).
-    ``block`` is the index of the blank-line block the unit belongs to.
-    """
-
-    index: int
-    start: int
-    end: int
-    block: int
-
-
-@dataclass(frozen=True, slots=True)
 class Segmentation:
-    """The output of the segment stage: the units, plus what rendering needs.
+    """The output of the segment stage: the units and the layout rendering needs.
 
-    ``line_ends[i]`` is where unit ``i``'s line terminator ends (== ``units[i].end``
-    when the unit is the last thing in the text). ``block_units[b]`` lists the unit
-    indices of block ``b``, and ``block_gaps[b]`` the span of blank lines after it.
+    Unit ``i`` is ``text[starts[i]:ends[i]]`` (line terminators excluded, indentation
+    included); ``line_ends[i]`` is where its line terminator ends. ``block_units[b]``
+    lists the unit indices of blank-line block ``b``, ``block_gaps[b]`` the span of the
+    blank lines after it.
     """
 
     text: str
-    units: tuple[Unit, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
     line_ends: tuple[int, ...]
     block_units: tuple[tuple[int, ...], ...]
     block_gaps: tuple[Span, ...]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def unit(self, i: int) -> str:
+        """The original text of unit ``i``."""
+        return self.text[self.starts[i] : self.ends[i]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,8 @@ from typing import Final
 from rapidfuzz import fuzz
 
 from ._config import CleanConfig
-from ._types import Candidates, Key, Match, Rule
+from ._normalize import Keys
+from ._types import Candidates, Key, Kind, Match, Rule
 
 __all__ = ["guard", "similarity", "verify"]
 
@@ -44,7 +45,7 @@ def guard(a: Key, b: Key) -> str | None:
     >>> from dedup._normalize import normalize
     >>> from dedup._segment import segment
     >>> k = normalize(segment("Termin: 21.02.2024 in Berlin\\nTermin: 29.02.2024 in Berlin"))
-    >>> guard(k[0], k[1])
+    >>> guard(k.info(0), k.info(1))
     'numbers differ'
     """
     la, lb = len(a.text), len(b.text)
@@ -57,15 +58,27 @@ def guard(a: Key, b: Key) -> str | None:
     return None
 
 
-def verify(keys: tuple[Key, ...], cands: Candidates, config: CleanConfig) -> tuple[Match, ...]:
-    """Score every candidate pair and keep those that pass the threshold and the guards."""
+def verify(keys: Keys, cands: Candidates, config: CleanConfig) -> tuple[Match, ...]:
+    """Score every candidate pair and keep those that pass the threshold and the guards.
+
+    With ``protect_structure``, only text units are matched as near-duplicates: list
+    items, questions, labels, headings, tables and code differ on purpose.
+    """
     threshold = config.threshold
+    cutoff = threshold * 100
+    ratio = fuzz.ratio
+    texts = keys.texts
+    protect = config.protect_structure
     matches: list[Match] = []
     for i, j in cands.pairs:
-        a, b = keys[i], keys[j]
-        if guard(a, b) is not None:
+        if not ratio(texts[i], texts[j], processor=None, score_cutoff=cutoff):
             continue
-        score = similarity(a.text, b.text, threshold)
-        if score >= threshold:
+        score = similarity(texts[i], texts[j])
+        if score < threshold:  # rounding
+            continue
+        a, b = keys.info(i), keys.info(j)
+        if protect and (a.kind is not Kind.TEXT or b.kind is not Kind.TEXT):
+            continue
+        if guard(a, b) is None:
             matches.append(Match(i, j, score, Rule.NEAR_DUPLICATE))
     return tuple(matches)
