@@ -53,10 +53,11 @@ def decide(
         if (group[j] != j or j in near) and not (
             config.protect_structure and keys.info(j).kind in _NEVER_REMOVED
         ):
-            found = _adjacent(keys, group, near, removed, prev, j, config)
-            if found is None and config.scope != "adjacent":
-                run = j in in_run
-                found = _elsewhere(keys, group, group_rep, near, removed, j, run, config)
+            found = _in_run(keys, group, group_rep, j, in_run)
+            if found is None:
+                found = _adjacent(keys, group, near, removed, prev, j, config)
+            if found is None and config.scope == "document":
+                found = _distant(keys, group, group_rep, near, removed, j, config)
         if found is None:
             prev = j
             group_rep.setdefault(group[j], j)
@@ -100,31 +101,35 @@ def _adjacent(
     return None
 
 
-def _elsewhere(
+def _in_run(
+    keys: Keys, group: tuple[int, ...], group_rep: dict[int, int], j: int, in_run: frozenset[int]
+) -> _Found | None:
+    rep = group_rep.get(group[j])
+    if j in in_run and rep is not None and rep != j:
+        return rep, 1.0, _exact_rule(keys, rep, j), "run"
+    return None
+
+
+def _distant(
     keys: Keys,
     group: tuple[int, ...],
     group_rep: dict[int, int],
     near: dict[int, list[Match]],
     removed: dict[int, Decision],
     j: int,
-    in_run: bool,
     config: CleanConfig,
 ) -> _Found | None:
     if config.protect_structure and keys.info(j).kind is not Kind.TEXT:
         return None
     rep = group_rep.get(group[j])
     if rep is not None and rep != j:
-        if in_run:
-            return rep, 1.0, _exact_rule(keys, rep, j), "run"
-        if config.scope == "document":
-            return rep, 1.0, _exact_rule(keys, rep, j), "distant"
-    if config.scope == "document":
-        best: Match | None = None
-        for m in near.get(j, ()):
-            if m.i not in removed and (best is None or m.similarity > best.similarity):
-                best = m
-        if best is not None:
-            return best.i, best.similarity, best.rule, "distant"
+        return rep, 1.0, _exact_rule(keys, rep, j), "distant"
+    best: Match | None = None
+    for m in near.get(j, ()):
+        if m.i not in removed and (best is None or m.similarity > best.similarity):
+            best = m
+    if best is not None:
+        return best.i, best.similarity, best.rule, "distant"
     return None
 
 

@@ -73,7 +73,8 @@ _LABEL_END: Final = (":", "\uff1a")
 _TERMINAL: Final = frozenset(".!?\u3002\uff01\uff1f\u061f\u0964\"'\u201d\u2019)")
 _HEADING_MAX_WORDS: Final = 7
 _FIELD: Final = regex.compile(r"[\p{L}\p{N}_][^:]{0,40}?:\s+(\S.*)")
-_FIELD_MAX_PREFIX_WORDS: Final = 4
+_FIELD_MAX_PREFIX_WORDS: Final = 3
+_SENTENCE_STOP: Final = regex.compile(r"[.?\u3002\u061f\u0964][\"'\u201d\u2019)]?$")
 _FIELD_MAX_VALUE_WORDS: Final = 8
 
 
@@ -253,7 +254,13 @@ def _kind(stripped: str, words: int, numbers: int) -> Kind:
 
 
 def _is_field(stripped: str) -> bool:
-    """``Label: value`` lines: specs, schema and config entries, templated facts."""
+    """``Label: value`` lines: specs, schema and config entries, templated facts.
+
+    The label has at most three words, the line does not end like a sentence, and the
+    value is short or holds a number. "He said: 'We will rebuild.'" is a sentence.
+    """
+    if _SENTENCE_STOP.search(stripped):
+        return False
     m = _FIELD.match(stripped)
     if m is None:
         return False

@@ -10,7 +10,11 @@ say different things with the same words ("A hates B" / "B hates A"). A pair at 
   that quotes a body sentence and adds its own words);
 * their numbers differ ("Termin: 21.02.2024" vs "Termin: 29.02.2024", scores, prices);
 * their names differ (capitalized words other than the first, compared by 5-letter stem,
-  so "Belarus" and "Belarusian" agree but "Olesya" and "Oksana" do not).
+  so "Belarus" and "Belarusian" agree but "Olesya" and "Oksana" do not);
+* they are the same template with different words in its slots: the only edits are
+  one-for-one swaps of different words and they touch more than one word in twelve ("The
+  northern route is closed" / "The southern route is closed"). A translation variant of a
+  long caption may swap one synonym ("following" / "after"); a template fill changes facts.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 from typing import Final
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from ._config import CleanConfig
 from ._normalize import Keys
@@ -26,6 +31,7 @@ from ._types import Candidates, Key, Kind, Match, Rule
 __all__ = ["guard", "similarity", "verify"]
 
 _MIN_LENGTH_RATIO: Final = 0.75
+_MAX_SLOT_SHARE: Final = 1 / 12
 
 
 def similarity(a: str, b: str, cutoff: float = 0.0) -> float:
@@ -55,7 +61,28 @@ def guard(a: Key, b: Key) -> str | None:
         return "numbers differ"
     if a.names != b.names:
         return "names differ"
+    if _slots_differ(a.text.split(), b.text.split()):
+        return "template slots differ"
     return None
+
+
+def _slots_differ(a: list[str], b: list[str]) -> bool:
+    """True when ``b`` is ``a`` with some words swapped one for one, and no other edit.
+
+    A swap between two forms of one word (same first three letters: "rises" / "rising")
+    is an edit of wording, not a different word in the slot.
+    """
+    if len(a) != len(b):
+        return False
+    swapped = 0
+    for op in Levenshtein.opcodes(a, b):
+        if op.tag == "replace":
+            for k in range(op.src_end - op.src_start):
+                if a[op.src_start + k][:3] != b[op.dest_start + k][:3]:
+                    swapped += 1
+        elif op.tag != "equal":
+            return False
+    return swapped > _MAX_SLOT_SHARE * len(a)
 
 
 def verify(keys: Keys, cands: Candidates, config: CleanConfig) -> tuple[Match, ...]:
