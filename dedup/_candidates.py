@@ -19,7 +19,7 @@ from ._config import CleanConfig
 from ._normalize import Keys
 from ._types import Candidates, Pair
 
-__all__ = ["LOOKBACK", "candidates", "is_transparent", "long_enough"]
+__all__ = ["LOOKBACK", "candidates", "is_transparent"]
 
 LOOKBACK: Final = 2
 """How many preceding substantial units each unit is paired with for adjacency."""
@@ -32,11 +32,6 @@ _SHINGLE: Final = 4
 def is_transparent(key: str, config: CleanConfig) -> bool:
     """Units too short to be removed ("Share", "Image 1 of 5"); they never break adjacency."""
     return len(key) < config.min_exact_chars
-
-
-def long_enough(keys: Keys, i: int, config: CleanConfig) -> bool:
-    """Whether unit ``i`` is long enough for near-duplicate matching."""
-    return len(keys.texts[i]) >= config.min_chars and keys.words(i) >= config.min_words
 
 
 def candidates(keys: Keys, config: CleanConfig) -> Candidates:
@@ -53,7 +48,11 @@ def candidates(keys: Keys, config: CleanConfig) -> Candidates:
     """
     first: dict[str, int] = {}
     group = tuple(first.setdefault(k, j) for j, k in enumerate(keys.texts))
-    eligible = [long_enough(keys, j, config) for j in range(len(keys))]
+    min_chars, min_words = config.min_chars, config.min_words
+    eligible = [
+        len(text) >= min_chars and (text.count(" ") + 1 >= min_words or keys.words(j) >= min_words)
+        for j, text in enumerate(keys.texts)
+    ]
     if config.scope == "document":
         pairs = _all_pairs(keys, group, eligible, config)
     else:
