@@ -32,7 +32,6 @@ def test_frozen_and_keyword_only() -> None:
         ("min_words", 2.5, "min_words must be a whole number"),
         ("protect_structure", "yes", "protect_structure must be True or False"),
         ("max_chars", 0, "max_chars must be a whole number from 1"),
-        ("num_perm", 8, "num_perm must be a whole number from 16"),
         ("seed", -1, "seed must be a whole number from 0"),
     ],
 )
