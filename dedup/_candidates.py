@@ -47,8 +47,8 @@ def candidates(keys: Keys, config: CleanConfig) -> Candidates:
 
     >>> from dedup._normalize import normalize
     >>> from dedup._segment import segment
-    >>> line = "Crowds march through the capital city on Sunday"
-    >>> variant = "Crowds marched through the capital city on Sunday"
+    >>> line = "Crowds march through the old capital city on Sunday to protest the tax"
+    >>> variant = "Crowds marched through the old capital city on Sunday to protest the tax"
     >>> seg = segment("\\n".join([line, variant, line]))
     >>> c = candidates(normalize(seg), CleanConfig())
     >>> c.group, c.pairs

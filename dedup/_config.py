@@ -80,7 +80,7 @@ class CleanConfig:
     scope: Scope = "runs"
     min_run: int = 3
     min_chars: int = 40
-    min_words: int = 6
+    min_words: int = 10
     min_exact_chars: int = 12
     segment: SegmentMode = "auto"
     protect_structure: bool = True

@@ -41,7 +41,8 @@ _CREDIT_WORDS: Final = (
     r"video|foto|fotos|bild|quelle|фото)"
 )
 _CREDIT_PLACE: Final = (
-    r"(?:pictured|above|below|left|right|centre|center|top|bottom|file|file photo|inset)"
+    r"(?:pictured|above|below|left|right|centre|center|top|bottom|file|file photo|inset"
+    r"|photo|foto|на фото|фото|im bild|auf dem bild|en photo)"
 )
 # Matched right to left ((?r)), so the end-of-line anchor is tried first and fails fast.
 _TRAILING_CREDIT: Final = regex.compile(
@@ -217,6 +218,7 @@ def _key(raw: str, key: str) -> Key:
         words=words,
         numbers=numbers,
         names=_names(stripped),
+        label=_label(prepared),
         kind=_kind(stripped, words, len(numbers)),
     )
 
@@ -236,6 +238,15 @@ def _numeric_entity(m: regex.Match[str]) -> str:
     if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000:
         return chr(code)
     return str(m.group(0))
+
+
+def _label(prepared: str) -> str:
+    """The ``Label:`` a unit starts with, if its first three words hold a colon."""
+    head = prepared[:60]
+    colon = head.find(":")
+    if colon <= 0 or len(head[:colon].split()) > _FIELD_MAX_PREFIX_WORDS:
+        return ""
+    return head[:colon].strip()
 
 
 def _names(stripped: str) -> frozenset[str]:
@@ -271,6 +282,8 @@ def _kind(stripped: str, words: int, numbers: int) -> Kind:
         or ("=" in stripped and _ASSIGNMENT.match(stripped) is not None)
     ):
         return Kind.CODE
+    if stripped[0].islower():
+        return Kind.FRAGMENT
     if stripped.endswith(_QUESTION_END):
         return Kind.QUESTION
     if stripped.endswith(_LABEL_END):

@@ -11,6 +11,7 @@ say different things with the same words ("A hates B" / "B hates A"). A pair at 
 * their numbers differ ("Termin: 21.02.2024" vs "Termin: 29.02.2024", scores, prices);
 * their names differ (capitalized words other than the first, compared by 5-letter stem,
   so "Belarus" and "Belarusian" agree but "Olesya" and "Oksana" do not);
+* they start with different labels ("Plus: ..." / "Advanced: ...");
 * they are the same template with different words in its slots: the only edits are
   one-for-one swaps of different words and they touch more than one word in twelve ("The
   northern route is closed" / "The southern route is closed"). A translation variant of a
@@ -22,7 +23,7 @@ from __future__ import annotations
 from typing import Final
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from ._config import CleanConfig
 from ._normalize import Keys
@@ -61,28 +62,62 @@ def guard(a: Key, b: Key) -> str | None:
         return "numbers differ"
     if a.names != b.names:
         return "names differ"
+    if a.label != b.label:
+        return "labels differ"
     if _slots_differ(a.text.split(), b.text.split()):
         return "template slots differ"
     return None
 
 
 def _slots_differ(a: list[str], b: list[str]) -> bool:
-    """True when ``b`` is ``a`` with some words swapped one for one, and no other edit.
+    """True when the two word sequences look like one template filled in differently.
 
-    A swap between two forms of one word (same first three letters: "rises" / "rising")
-    is an edit of wording, not a different word in the slot.
+    Either ``b`` is ``a`` with some words swapped one for one (and no other edit) touching
+    more than one word in twelve, or the word-level alignment has two or more separate
+    places where words were replaced (not just inserted or deleted). A swap between two
+    forms of one word (same first three letters: "rises" / "rising") does not count.
     """
-    if len(a) != len(b):
-        return False
-    swapped = 0
-    for op in Levenshtein.opcodes(a, b):
-        if op.tag == "replace":
-            for k in range(op.src_end - op.src_start):
-                if a[op.src_start + k][:3] != b[op.dest_start + k][:3]:
-                    swapped += 1
-        elif op.tag != "equal":
-            return False
-    return swapped > _MAX_SLOT_SHARE * len(a)
+    if len(a) == len(b):
+        swapped = 0
+        pure_swaps = True
+        for op in Levenshtein.opcodes(a, b):
+            if op.tag == "replace":
+                for k in range(op.src_end - op.src_start):
+                    if not _same_word(a[op.src_start + k], b[op.dest_start + k]):
+                        swapped += 1
+            elif op.tag != "equal":
+                pure_swaps = False
+                break
+        if pure_swaps and swapped > _MAX_SLOT_SHARE * len(a):
+            return True
+    replaced = 0
+    removed: list[str] = []
+    added: list[str] = []
+    for op in [*Indel.opcodes(a, b), None]:
+        if op is None or op.tag == "equal":
+            if removed and added and not _same_stems(removed, added):
+                replaced += 1
+            removed, added = [], []
+        elif op.tag == "delete":
+            removed += a[op.src_start : op.src_end]
+        else:
+            added += b[op.dest_start : op.dest_end]
+    return replaced >= 2
+
+
+def _same_stems(a: list[str], b: list[str]) -> bool:
+    return len(a) == len(b) and all(_same_word(x, y) for x, y in zip(a, b, strict=True))
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Two forms of one word: only endings of up to three letters differ ("rises" /
+    "rising", "Georgia" / "Georgian"), and at least three letters are shared."""
+    shared = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        shared += 1
+    return shared >= 3 and shared >= max(len(a), len(b)) - 3
 
 
 def verify(keys: Keys, cands: Candidates, config: CleanConfig) -> tuple[Match, ...]:

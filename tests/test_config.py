@@ -43,12 +43,12 @@ def test_bad_values_name_the_option(option: str, value: object, message: str) ->
 
 
 def test_unknown_option_lists_the_options() -> None:
-    with pytest.raises(ConfigError, match="unknown option 'treshold'.*threshold"):
+    with pytest.raises(ConfigError, match=r"unknown option 'treshold'.*threshold"):
         dedup.clean("text", treshold=0.9)
 
 
 def test_config_must_be_a_config() -> None:
-    with pytest.raises(TypeError, match="config must be a dedup.CleanConfig"):
+    with pytest.raises(TypeError, match=r"config must be a dedup\.CleanConfig"):
         dedup.clean("text", {"threshold": 0.9})  # type: ignore[arg-type]
 
 

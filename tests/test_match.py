@@ -49,16 +49,46 @@ def test_document_scope_uses_lsh_above_the_all_pairs_limit() -> None:
     assert len(large.removals) == 1
 
 
-@pytest.mark.parametrize(
-    ("a", "b", "reason"),
-    [
-        ("Match day: Rovers beat United 3-1 at home tonight", "Match day: Rovers beat United 2-1 at home tonight", "numbers differ"),
-        ("You can vote for Marta in the poll on the last page", "You can vote for Ingrid in the poll on the last page", "names differ"),
-        ("The minister says the bridge opens in spring", "The minister says the bridge opens in spring, but engineers doubt that it will be ready", "lengths differ"),
-        ("The northern route is closed until further notice because of snow", "The southern route is closed until further notice because of flood", "template slots differ"),
-        ("Smoke rises over the harbour district after the depot fire", "Smoke rising over the harbour district after the depot fire", None),
-    ],
-)  # fmt: skip
+GUARDED = [
+    (
+        "Match day: Rovers beat United 3-1 at home tonight",
+        "Match day: Rovers beat United 2-1 at home tonight",
+        "numbers differ",
+    ),
+    (
+        "You can vote for Marta in the poll on the last page",
+        "You can vote for Ingrid in the poll on the last page",
+        "names differ",
+    ),
+    (
+        "The minister says the bridge opens in spring",
+        "The minister says the bridge opens in spring, but engineers doubt it will be ready",
+        "lengths differ",
+    ),
+    (
+        "Plus: Core plan features and lower fees on card transactions and sales",
+        "Advanced: Plus plan features and the lowest fees on card transactions and sales",
+        "labels differ",
+    ),
+    (
+        "The northern route is closed until further notice because of snow",
+        "The southern route is closed until further notice because of flood",
+        "template slots differ",
+    ),
+    (
+        "The first check finds out if the web server software is up to date",
+        "The second check finds out if the database server software is up to date",
+        "template slots differ",
+    ),
+    (
+        "Smoke rises over the harbour district after the depot fire",
+        "Smoke rising over the harbour district after the depot fire",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "reason"), GUARDED)
 def test_guards(a: str, b: str, reason: str | None) -> None:
     keys = normalize(segment(f"{a}\n{b}"))
     assert guard(keys.info(0), keys.info(1)) == reason
@@ -78,8 +108,8 @@ def test_decisions_are_made_against_the_kept_copy_not_through_chains() -> None:
 
 
 def test_keep_longest_points_every_removal_at_the_survivor() -> None:
-    short = "Rescue boats ferry residents across the flooded square"
-    longer = "Rescue boats ferry residents across the flooded market square"
+    short = "Rescue boats ferry the residents across the flooded square in the old town"
+    longer = "Rescue boats ferry the residents across the flooded market square in the old town"
     report = dedup.explain(f"{short}\n{short}\n{longer}", keep="longest")
     assert report.text == longer
     assert {r.kept_text for r in report.removals} == {longer}

@@ -50,7 +50,7 @@ def test_an_entity_that_decodes_to_a_line_break_keeps_units_apart() -> None:
         ("3. a numbered item", Kind.BULLET),
         ("| a | table | row |", Kind.TABLE),
         ("fn main() {", Kind.CODE),
-        ("region = \"us-east-1\"", Kind.CODE),
+        ('region = "us-east-1"', Kind.CODE),
         ("What did you eat today?", Kind.QUESTION),
         ("Key features:", Kind.LABEL),
         ("Award: Varies", Kind.FIELD),
