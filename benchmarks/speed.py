@@ -51,8 +51,7 @@ def article(seed: int, target_bytes: int = 5_000, units: int = 40) -> str:
     while len(lines) < units:
         roll = r.random()
         if roll < 0.55:
-            sentence = g.paragraph(used).split(". ")
-            lines.append(". ".join(sentence[: r.randint(1, 2)]).rstrip(".") + ".")
+            lines.append(g.paragraph(used))
         elif roll < 0.8:
             cap = g.caption()
             lines.append(cap)

@@ -242,7 +242,17 @@ class _Gen:
                 f" after the storm in {self.town}",
             )
         )
-        return f"{crowd} {verb} {obj}{tail}."
+        extra = r.choice(
+            (
+                "",
+                "",
+                f" as the water level keeps rising on {r.choice(_DAYS)}",
+                " ahead of the council vote",
+                ", a day after the harbour wall gave way",
+                f", as {r.choice(_PEOPLE)} looks on",
+            )
+        )
+        return f"{crowd} {verb} {obj}{tail}{extra}."
 
     def copy(self, line: str) -> str:
         """An exact or normalized copy: case, spacing, quotes, a photo credit."""
@@ -327,9 +337,9 @@ def _hard_negatives(g: _Gen, body: list[str]) -> list[tuple[int, list[tuple[str,
             qa += [(g.fill(q), "q-prefix"), (g.fill(a), "q-prefix")]
     blocks.append((r.randrange(len(body)), qa))
     # bullets at the top restating the first sentence of some body paragraphs
+    firsts = dict.fromkeys(p.split(". ")[0].rstrip(".") + "." for p in body)
     bullets = [
-        ("\u2022 " + p.split(". ")[0].rstrip(".") + ".", "bullet-summary")
-        for p in r.sample(body, min(3, len(body)))
+        ("\u2022 " + f, "bullet-summary") for f in r.sample(list(firsts), min(3, len(firsts)))
     ]
     blocks.append((-1, bullets))
     # a caption quoting the first sentence of a paragraph, with new content, right under it
