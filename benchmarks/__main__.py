@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
         help="also write clean()'s full listing (with page text) to this file",
     )
     acc.add_argument("--no-synthetic", action="store_true", help="skip the synthetic set")
+    acc.add_argument(
+        "--sweep", action="store_true", help="also clean the article pages at thresholds 0.7-0.95"
+    )
     acc.add_argument("--no-pages", action="store_true", help="skip the real pages")
 
     syn = sub.add_parser("synthetic", help="only the synthetic labelled set")
@@ -109,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         quick=args.quick,
                         limit=args.limit,
                         findings=args.findings,
+                        sweep=args.sweep,
                     )
                 )
             else:

@@ -260,6 +260,39 @@ def write_accuracy(
     return "\n".join(term)
 
 
+SWEEP = (0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+
+
+def threshold_sweep(pages: Sequence[Page], cache_dir: Path | None = None) -> list[list[object]]:
+    """``clean()`` on the article pages at several thresholds: wrong pages, removals, misses."""
+    import dedup
+
+    from .methods import clean_keep
+
+    articles = [p for p in pages if "articles" in group_of(p)]
+    rows: list[list[object]] = []
+    for t in SWEEP:
+        cfg = dedup.CleanConfig(threshold=t)
+
+        def keep(lines: Sequence[str], cfg: dedup.CleanConfig = cfg) -> list[bool]:
+            return clean_keep(lines, cfg)
+
+        res = evaluate_pages(articles, [Method("clean", keep)], cache_dir=cache_dir)
+        wrong = len({r.page.short_id for r in res if r.score.wrong})
+        removed = sum(r.score.removed for r in res)
+        adjacent = sum(o - max(f, 1) for r in res for _, o, f, g in r.score.missed if g == 1)
+        rows.append([t, wrong, removed, adjacent])
+    return rows
+
+
+SWEEP_HEADER = (
+    "threshold",
+    "article pages w/ wrong (either extractor)",
+    "lines removed",
+    "missed adjacent copies",
+)
+
+
 def run(
     data: Path,
     methods: Sequence[Method],
@@ -268,8 +301,16 @@ def run(
     quick: bool = False,
     limit: int | None = None,
     findings: Path | None = None,
+    sweep: bool = False,
 ) -> str:
     """The real-page part of ``python -m benchmarks accuracy``."""
     pages = select_pages(load_pages(data), quick, limit)
     results = evaluate_pages(pages, methods, cache_dir=out_dir / "cache")
-    return write_accuracy(results, methods, out_dir, findings, out_dir / "cache")
+    text = write_accuracy(results, methods, out_dir, findings, out_dir / "cache")
+    if sweep:
+        rows = threshold_sweep(pages, out_dir / "cache")
+        with (out_dir / "accuracy.md").open("a", encoding="utf-8") as fh:
+            fh.write("\nclean() on the article pages over the threshold:\n\n")
+            fh.write(markdown(SWEEP_HEADER, rows) + "\n")
+        text += "\n\n" + plain(SWEEP_HEADER, rows)
+    return text

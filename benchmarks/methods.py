@@ -11,7 +11,8 @@ Baselines (all keep the first copy, as ``clean`` does by default):
 * ``rapidfuzz-cdist``: the same decision from an all-pairs ``process.cdist`` matrix.
 * ``minhash-lsh``: datasketch ``MinHash`` (128 permutations, seed 1) over each line's
   lower-cased word set, ``MinHashLSH(threshold=0.8)``; drop a line when the index already
-  holds a candidate (unverified, as the LSH is commonly used).
+  holds a candidate (unverified, as the LSH is commonly used). A fresh index per document;
+  the permutations and the LSH's band/row parameters are computed once and reused.
 * ``trafilatura-lru``: trafilatura's own ``deduplicate=True`` rule applied to text. In
   trafilatura, ``deduplication.duplicate_test(element, options)`` counts each element's
   text in an ``LRUCache`` and flags it when the text is longer than
@@ -27,6 +28,7 @@ Baselines (all keep the first copy, as ``clean`` does by default):
 from __future__ import annotations
 
 import bisect
+import functools
 import importlib.util
 import re
 from collections import Counter
@@ -143,20 +145,41 @@ def minhash_lsh_keep(lines: Sequence[str], threshold: float = 0.8, num_perm: int
     """Drop a line when MinHash LSH already holds a candidate for its word set."""
     from datasketch import MinHash, MinHashLSH
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    lsh = MinHashLSH(
+        threshold=threshold, num_perm=num_perm, params=_lsh_params(threshold, num_perm)
+    )
+    perms = _permutations(num_perm)
     keep = []
     for k, line in enumerate(lines):
         words = {w.encode("utf-8") for w in line.lower().split()}
         if not words:
             keep.append(True)
             continue
-        mh = MinHash(num_perm=num_perm, seed=1)
+        mh = MinHash(num_perm=num_perm, seed=1, permutations=perms[0], scheme=perms[1])
         mh.update_batch(list(words))
         dup = bool(lsh.query(mh))
         keep.append(not dup)
         if not dup:
             lsh.insert(str(k), mh, check_duplication=False)
     return keep
+
+
+@functools.cache
+def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """The LSH's bands and rows, computed once (datasketch integrates to find them)."""
+    from datasketch import MinHashLSH
+
+    made = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return made.b, made.r
+
+
+@functools.cache
+def _permutations(num_perm: int) -> Any:
+    """The seeded permutations, made once (making them is most of ``MinHash()``'s cost)."""
+    from datasketch import MinHash
+
+    made = MinHash(num_perm=num_perm, seed=1)
+    return made.permutations, made.scheme
 
 
 def trafilatura_lru_keep(lines: Sequence[str]) -> Keep:
