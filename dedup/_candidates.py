@@ -21,10 +21,10 @@ from ._config import CleanConfig
 from ._normalize import Keys
 from ._types import Candidates, Pair
 
-__all__ = ["LOOKBACK", "candidates", "is_transparent"]
+__all__ = ["LOOKBACK", "candidates", "is_minor", "is_transparent"]
 
 LOOKBACK: Final = 2
-"""How many preceding substantial units each unit is paired with for adjacency."""
+"""How many preceding units long enough for near-duplicate matching each is paired with."""
 
 _MIN_LENGTH_RATIO: Final = 0.75
 # 21 bands of 3 rows: pairs with a Jaccard similarity of their shingle sets above about
@@ -38,8 +38,20 @@ _SPACELESS_WORD_LENGTH: Final = 12  # average "word" longer than this: no spaces
 
 
 def is_transparent(key: str, config: CleanConfig) -> bool:
-    """Units too short to be removed ("Share", "Image 1 of 5"); they never break adjacency."""
+    """Units too short to be removed ("Share", "1 of 5"); they never break adjacency."""
     return len(key) < config.min_exact_chars
+
+
+_MINOR_CHARS: Final = 30
+_MINOR_WORDS: Final = 4
+
+
+def is_minor(key: str, config: CleanConfig) -> bool:
+    """Short units ("Photo: Jane Roe", "Image 3 of 12") that do not separate a text unit
+    from its copy. They are still removed themselves when copied directly."""
+    return len(key) < config.min_exact_chars or (
+        len(key) < _MINOR_CHARS and key.count(" ") < _MINOR_WORDS
+    )
 
 
 def candidates(keys: Keys, config: CleanConfig) -> Candidates:
@@ -72,17 +84,15 @@ def _lookback_pairs(
     keys: Keys, group: tuple[int, ...], eligible: list[bool], config: CleanConfig
 ) -> tuple[Pair, ...]:
     lengths = [len(t) for t in keys.texts]
-    min_exact = config.min_exact_chars
     pairs: list[Pair] = []
-    recent: list[int] = []  # the last LOOKBACK non-transparent units, oldest first
+    recent: list[int] = []  # the last LOOKBACK eligible units, oldest first
     for j, length in enumerate(lengths):
-        if length < min_exact:
+        if not eligible[j]:
             continue
-        if eligible[j]:
-            low, high = _MIN_LENGTH_RATIO * length, length / _MIN_LENGTH_RATIO
-            for i in recent:
-                if eligible[i] and group[i] != group[j] and low <= lengths[i] <= high:
-                    pairs.append((i, j))
+        low, high = _MIN_LENGTH_RATIO * length, length / _MIN_LENGTH_RATIO
+        for i in recent:
+            if group[i] != group[j] and low <= lengths[i] <= high:
+                pairs.append((i, j))
         recent.append(j)
         if len(recent) > LOOKBACK:
             del recent[0]
