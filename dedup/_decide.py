@@ -7,8 +7,8 @@ matches the kept copy itself). A unit is removed when it copies a kept unit:
 * ``adjacent``: the kept unit is the nearest unit before it. Units already removed do not
   count as being in between, and for text up to two short units may stand between ("1 of
   9", "Photo: Jane Roe"). Exact and near-duplicate copies qualify;
-  structure (list items, questions, labels, headings, data) only as exact copies with
-  nothing at all in between; tables, code and ``Label: value`` fields never.
+  structure (list items, questions, labels, fields, headings, data) only as exact copies with
+  nothing at all in between; tables and code never.
 * ``run`` (``scope="runs"`` or ``"document"``): the unit stands in a run of at least
   ``min_run`` consecutive text units that each repeat, exactly, a unit earlier in the
   text: a block of paragraphs printed twice, or a gallery that repeats the captions
@@ -26,7 +26,7 @@ from ._types import Candidates, Decision, Kind, Match, Position, Rule
 
 __all__ = ["decide"]
 
-_NEVER_REMOVED = frozenset({Kind.CODE, Kind.TABLE, Kind.FIELD})
+_NEVER_REMOVED = frozenset({Kind.CODE, Kind.TABLE})
 
 _Found = tuple[int, float, Rule, Position]
 
