@@ -71,22 +71,24 @@ def report_json(
     from . import __version__
 
     lines = LineIndex(original)
+    base = report.to_dict()
     doc: dict[str, object] = {
         "schema_version": SCHEMA_VERSION,
         "dedup_version": __version__,
         "source": source,
         "config": dataclasses.asdict(config),
+        "units": base["units"],
+        "removed": len(report.removals),
+        "removals": [
+            {
+                **r.to_dict(),
+                "line": lines.line(r.span[0]),
+                "kept_line": lines.line(r.kept_span[0]),
+            }
+            for r in report.removals
+        ],
+        "text": base["text"],
     }
-    doc.update(report.to_dict())
-    doc["removed"] = len(report.removals)
-    doc["removals"] = [
-        {
-            **r.to_dict(),
-            "line": lines.line(r.span[0]),
-            "kept_line": lines.line(r.kept_span[0]),
-        }
-        for r in report.removals
-    ]
     return doc
 
 
