@@ -75,9 +75,8 @@ def blocks(page: Path) -> list[Block]:
 
 
 def _is_session(block: Block) -> bool:
-    return block.lang in ("console", "bash", "shell", "sh") and block.body.lstrip().startswith(
-        "$ "
-    )
+    shell = block.lang in ("console", "bash", "shell", "sh")
+    return shell and block.body.lstrip().startswith("$ ")
 
 
 def _commands(body: str) -> list[tuple[str, str]]:
