@@ -36,7 +36,14 @@ from ._config import CleanConfig
 from ._errors import DedupError
 from ._views import report_html, report_json, report_text
 
-__all__ = ["add_config_arguments", "config_from_args", "main"]
+__all__ = [
+    "CommandError",
+    "add_config_arguments",
+    "atomic_write",
+    "build_parser",
+    "config_from_args",
+    "main",
+]
 
 EXIT_OK: Final = 0
 EXIT_FAILURE: Final = 1
