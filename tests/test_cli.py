@@ -445,3 +445,46 @@ def test_html_report_renders_in_chromium(tmp_path: Path) -> None:
         assert f'href="#kept-{r.kept_span[0]}"' in dom
         assert f'id="kept-{r.kept_span[0]}"' in dom
     assert "<script" not in dom.split("<body", 1)[1]
+
+
+def test_corpus_subcommand_is_plugged_in_and_dispatched(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The contract with ``dedup._corpus_cli``: ``add_parser(subparsers)`` adds ``corpus``
+    and sets ``func``; ``main`` calls it and returns its status."""
+    import argparse
+    import types
+
+    from dedup import cli
+
+    calls: list[argparse.Namespace] = []
+
+    def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+        p = subparsers.add_parser("corpus", help="whole collections")
+        p.add_argument("--db")
+
+        def func(args: argparse.Namespace) -> int:
+            calls.append(args)
+            return 0 if args.db else 1
+
+        p.set_defaults(func=func)
+
+    module = types.ModuleType("dedup._corpus_cli")
+    module.add_parser = add_parser  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "dedup._corpus_cli", module)
+    assert cli.main(["corpus", "--db", "x.sqlite"]) == 0
+    assert cli.main(["corpus"]) == 1
+    assert [a.db for a in calls] == ["x.sqlite", None]
+    assert "corpus" in cli.build_parser().format_help()
+    capsys.readouterr()
+
+
+def test_without_a_corpus_module_there_is_no_corpus_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dedup import cli
+
+    monkeypatch.setitem(sys.modules, "dedup._corpus_cli", None)  # import raises ImportError
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["corpus"])
+    assert exc.value.code == 2
