@@ -301,6 +301,12 @@ class _Progress:
         self.stream.write(f"\r[{bar}] {self.done}/{self.total} files, {self.removed} units removed")
         self.stream.flush()
 
+    def clear(self) -> None:
+        """Wipe the bar's line, so a message can be printed in its place."""
+        if self.enabled and self.done:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
     def close(self) -> None:
         if self.enabled and self.done:
             self.stream.write("\n")
@@ -326,7 +332,10 @@ def _cmd_clean(args: argparse.Namespace) -> int:
                     report = explain(text, config)
                 except DedupError as e:
                     raise CommandError(f"{name}: {e}") from None
-                cleaned = report.text.encode(encoding)
+                try:
+                    cleaned = report.text.encode(encoding)
+                except UnicodeEncodeError as e:
+                    raise CommandError(f"{name}: cannot write as {encoding}: {e.reason}") from None
                 if args.in_place:
                     if report.removals:
                         atomic_write(path, cleaned)
@@ -337,8 +346,9 @@ def _cmd_clean(args: argparse.Namespace) -> int:
                     stdout.flush()
             except CommandError as e:
                 failures += 1
-                progress.advance(0)
+                progress.clear()
                 _error(str(e))
+                progress.advance(0)
                 continue
             progress.advance(len(report.removals))
     finally:

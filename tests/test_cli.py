@@ -488,3 +488,12 @@ def test_without_a_corpus_module_there_is_no_corpus_command(
     with pytest.raises(SystemExit) as exc:
         cli.main(["corpus"])
     assert exc.value.code == 2
+
+
+def test_errors_do_not_garble_the_progress_bar(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(ARTICLE, encoding="utf-8")
+    shown = _run_on_terminal(["clean", "-i", str(good), str(tmp_path / "gone.txt")])
+    lines = [line.rsplit("\r", 1)[-1].replace("\x1b[K", "") for line in shown.splitlines()]
+    assert f"dedup: {tmp_path / 'gone.txt'}: no such file" in lines
+    assert "dedup: 1 of 2 files cleaned, 2 units removed" in lines
