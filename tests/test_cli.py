@@ -497,3 +497,33 @@ def test_errors_do_not_garble_the_progress_bar(tmp_path: Path) -> None:
     lines = [line.rsplit("\r", 1)[-1].replace("\x1b[K", "") for line in shown.splitlines()]
     assert f"dedup: {tmp_path / 'gone.txt'}: no such file" in lines
     assert "dedup: 1 of 2 files cleaned, 2 units removed" in lines
+
+
+def _limit_file_size() -> None:  # runs in the child before exec
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write fails with EFBIG
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))
+
+
+@pytest.mark.parametrize("mode", ["--in-place", "-o"])
+def test_a_failed_write_leaves_the_file_as_it_was(tmp_path: Path, mode: str) -> None:
+    """The write really fails (the OS refuses files over 100 bytes): the target keeps its
+    old content and no temporary file is left behind."""
+    src = tmp_path / "a.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    target = src if mode == "--in-place" else tmp_path / "out.txt"
+    if mode == "-o":
+        target.write_text("old output\n", encoding="utf-8")
+    before = target.read_bytes()
+    args = [str(DEDUP), "clean", str(src), mode] + ([] if mode == "--in-place" else [str(target)])
+    result = subprocess.run(
+        args, capture_output=True, timeout=60, check=False, preexec_fn=_limit_file_size
+    )
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert err.startswith(f"dedup: {target}: cannot write:"), err
+    assert "Traceback" not in err
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"a.txt", target.name})
