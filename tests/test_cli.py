@@ -527,3 +527,13 @@ def test_a_failed_write_leaves_the_file_as_it_was(tmp_path: Path, mode: str) -> 
     assert "Traceback" not in err
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"a.txt", target.name})
+
+
+def test_every_field_has_help_from_the_docstring() -> None:
+    from dedup.cli import _field_docs
+
+    docs = _field_docs()
+    names = {f.name for f in dataclasses.fields(dedup.CleanConfig)}
+    assert set(docs) == names
+    assert all(len(text) > 20 for text in docs.values()), docs
+    assert ":class:" not in docs["max_chars"]
