@@ -23,6 +23,7 @@ from ._candidates import is_minor, is_transparent
 from ._config import CleanConfig
 from ._normalize import Keys
 from ._types import Candidates, Decision, Kind, Match, Position, Rule
+from ._verify import Verification
 
 __all__ = ["decide"]
 
@@ -35,14 +36,12 @@ _MAX_BETWEEN = 2
 
 
 def decide(
-    keys: Keys, cands: Candidates, matches: tuple[Match, ...], config: CleanConfig
+    keys: Keys, cands: Candidates, verified: Verification, config: CleanConfig
 ) -> tuple[Decision, ...]:
     """Decide which units are copies; returns one :class:`Decision` per removed unit."""
     group = cands.group
     texts = keys.texts
-    near: dict[int, list[Match]] = {}
-    for m in matches:
-        near.setdefault(m.j, []).append(m)
+    near = verified.matches
     longest = config.keep == "longest"
     removed: dict[int, Decision] = {}
     group_rep: dict[int, int] = {}  # exact group -> the kept member
@@ -54,18 +53,16 @@ def decide(
         if is_transparent(text, config):
             continue
         minor = is_minor(text, config)
-        found: _Found | None = None
-        # Only units with a twin need a closer look.
-        if (group[j] != j or j in near) and not (
-            config.protect_structure and keys.info(j).kind in _NEVER_REMOVED
-        ):
-            found = _in_run(keys, group, group_rep, j, in_run)
-            if found is None:
-                found = _adjacent(keys, group, near, removed, prev, j, config)
-            if found is None and not minor and prev_major != prev:
-                found = _adjacent(keys, group, near, removed, prev_major, j, config)
-            if found is None and config.scope == "document":
-                found = _distant(keys, group, group_rep, near, removed, j, config)
+        found = _in_run(keys, group, group_rep, j, in_run)
+        if found is None:
+            found = _adjacent(keys, group, verified, removed, prev, j, config)
+        if found is None and not minor and prev_major != prev:
+            found = _adjacent(keys, group, verified, removed, prev_major, j, config)
+        if found is None and config.scope == "document":
+            found = _distant(keys, group, group_rep, near, removed, j, config)
+        never = config.protect_structure and found is not None
+        if never and keys.info(j).kind in _NEVER_REMOVED:
+            found = None
         if found is None:
             prev = j
             if not minor:
@@ -88,7 +85,7 @@ def decide(
 def _adjacent(
     keys: Keys,
     group: tuple[int, ...],
-    near: dict[int, list[Match]],
+    verified: Verification,
     removed: dict[int, Decision],
     prev: int,
     j: int,
@@ -106,9 +103,9 @@ def _adjacent(
         if structure and (between or keys.info(prev).kind in _NEVER_REMOVED):
             return None
         return prev, 1.0, _exact_rule(keys, prev, j), "adjacent"
-    for m in near.get(j, ()):
-        if m.i == prev:
-            return prev, m.similarity, m.rule, "adjacent"
+    m = verified.check(prev, j)
+    if m is not None:
+        return prev, m.similarity, m.rule, "adjacent"
     return None
 
 
