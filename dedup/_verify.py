@@ -139,6 +139,11 @@ class Verification:
 
     def check(self, i: int, j: int) -> Match | None:
         """The match of units ``i < j``, or ``None`` when they are not near-duplicates."""
+        texts = self._keys.texts
+        la, lb = len(texts[i]), len(texts[j])
+        short, long = (la, lb) if la < lb else (lb, la)
+        if short < self._config.min_chars or short < _MIN_LENGTH_RATIO * long:
+            return None  # the common case, answered without any cache
         found = self._cache.get((i, j), self)
         if found is self:
             found = self._cache[(i, j)] = self._check(i, j)
@@ -147,9 +152,6 @@ class Verification:
     def _check(self, i: int, j: int) -> Match | None:
         keys, config = self._keys, self._config
         a, b = keys.texts[i], keys.texts[j]
-        short, long = sorted((len(a), len(b)))
-        if short < config.min_chars or short < _MIN_LENGTH_RATIO * long:
-            return None
         if keys.words(i) < config.min_words or keys.words(j) < config.min_words:
             return None
         cutoff = config.threshold * 100
