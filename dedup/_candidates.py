@@ -1,12 +1,11 @@
 """Stage 3, candidates: keys -> exact groups and candidate near-duplicate pairs.
 
-Exact copies are found by hashing the comparison keys (one dictionary pass). Pairs that may
-be near-duplicates come from a cheap proposal step whose only job is recall; every pair is
-verified by the next stage before anything is removed:
-
-* ``scope="adjacent"`` or ``"runs"``: each unit against the few units just before it.
-* ``scope="document"``: all pairs up to ``all_pairs_limit`` eligible units (rapidfuzz
-  ``process.cdist``), MinHash LSH on word shingles above it (seeded, vectorized).
+Exact copies are found by hashing the comparison keys (one dictionary pass). A unit and the
+kept unit just before it are always compared (by the decide stage, which knows what was
+kept). For ``scope="document"`` a proposal step whose only job is recall pairs units from
+anywhere in the text: all pairs up to ``all_pairs_limit`` units long enough for matching
+(rapidfuzz ``process.cdist``), MinHash LSH on word shingles above it (seeded, vectorized).
+Every pair is verified by the next stage before anything is removed.
 """
 
 from __future__ import annotations
@@ -21,10 +20,7 @@ from ._config import CleanConfig
 from ._normalize import Keys
 from ._types import Candidates, Pair
 
-__all__ = ["LOOKBACK", "candidates", "is_transparent"]
-
-LOOKBACK: Final = 2
-"""How many preceding substantial units each unit is paired with for adjacency."""
+__all__ = ["candidates", "is_minor", "is_transparent"]
 
 _MIN_LENGTH_RATIO: Final = 0.75
 # 21 bands of 3 rows: pairs with a Jaccard similarity of their shingle sets above about
@@ -38,8 +34,20 @@ _SPACELESS_WORD_LENGTH: Final = 12  # average "word" longer than this: no spaces
 
 
 def is_transparent(key: str, config: CleanConfig) -> bool:
-    """Units too short to be removed ("Share", "Image 1 of 5"); they never break adjacency."""
+    """Units too short to be removed ("Share", "1 of 5"); they never break adjacency."""
     return len(key) < config.min_exact_chars
+
+
+_MINOR_CHARS: Final = 30
+_MINOR_WORDS: Final = 4
+
+
+def is_minor(key: str, config: CleanConfig) -> bool:
+    """Short units ("Photo: Jane Roe", "Image 3 of 12") that do not separate a text unit
+    from its copy. They are still removed themselves when copied directly."""
+    return len(key) < config.min_exact_chars or (
+        len(key) < _MINOR_CHARS and key.count(" ") < _MINOR_WORDS
+    )
 
 
 def candidates(keys: Keys, config: CleanConfig) -> Candidates:
@@ -49,44 +57,22 @@ def candidates(keys: Keys, config: CleanConfig) -> Candidates:
     >>> from dedup._segment import segment
     >>> line = "Crowds march through the old capital city on Sunday to protest the tax"
     >>> variant = "Crowds marched through the old capital city on Sunday to protest the tax"
-    >>> seg = segment("\\n".join([line, variant, line]))
-    >>> c = candidates(normalize(seg), CleanConfig())
-    >>> c.group, c.pairs
-    ((0, 1, 0), ((0, 1), (1, 2)))
+    >>> keys = normalize(segment("\\n".join([line, "Short line.", variant, line])))
+    >>> candidates(keys, CleanConfig()).group
+    (0, 1, 2, 0)
+    >>> candidates(keys, CleanConfig(scope="document")).pairs
+    ((0, 2), (2, 3))
     """
     first: dict[str, int] = {}
     group = tuple(first.setdefault(k, j) for j, k in enumerate(keys.texts))
+    if config.scope != "document":
+        return Candidates(group=group, pairs=())
     min_chars, min_words = config.min_chars, config.min_words
     eligible = [
         len(text) >= min_chars and (text.count(" ") + 1 >= min_words or keys.words(j) >= min_words)
         for j, text in enumerate(keys.texts)
     ]
-    if config.scope == "document":
-        pairs = _all_pairs(keys, group, eligible, config)
-    else:
-        pairs = _lookback_pairs(keys, group, eligible, config)
-    return Candidates(group=group, pairs=pairs)
-
-
-def _lookback_pairs(
-    keys: Keys, group: tuple[int, ...], eligible: list[bool], config: CleanConfig
-) -> tuple[Pair, ...]:
-    lengths = [len(t) for t in keys.texts]
-    min_exact = config.min_exact_chars
-    pairs: list[Pair] = []
-    recent: list[int] = []  # the last LOOKBACK non-transparent units, oldest first
-    for j, length in enumerate(lengths):
-        if length < min_exact:
-            continue
-        if eligible[j]:
-            low, high = _MIN_LENGTH_RATIO * length, length / _MIN_LENGTH_RATIO
-            for i in recent:
-                if eligible[i] and group[i] != group[j] and low <= lengths[i] <= high:
-                    pairs.append((i, j))
-        recent.append(j)
-        if len(recent) > LOOKBACK:
-            del recent[0]
-    return tuple(pairs)
+    return Candidates(group=group, pairs=_all_pairs(keys, group, eligible, config))
 
 
 def _all_pairs(
