@@ -107,6 +107,7 @@ def run(
     # speed and removed share, every method on the same documents
     rows: list[list[object]] = []
     clean_seconds = None
+    seconds_of: dict[str, float] = {}
     for m in methods:
         t0 = time.perf_counter()
         removed_chars = 0
@@ -123,6 +124,7 @@ def run(
             removed_chars += gone
             touched += gone > 0
         seconds = time.perf_counter() - t0
+        seconds_of[m.name] = seconds
         if m.name == "clean":
             clean_seconds = seconds
         rows.append(
@@ -135,8 +137,8 @@ def run(
                 seconds,
             ]
         )
-    for row in rows:
-        row.append(float(row[5]) / clean_seconds if clean_seconds else float("nan"))
+    for row, m in zip(rows, methods, strict=True):
+        row.append(seconds_of[m.name] / clean_seconds if clean_seconds else float("nan"))
     sections.append(
         (
             f"{len(docs):,} documents, {size / 1e6:.2f} MB ({path.name}, field {text_field!r})",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +77,7 @@ def plot_threshold_curve(
 
 
 def plot_scaling(
-    points: dict[str, Sequence[tuple[int, float]]], exponent: float, path: Path
+    points: Mapping[str, Sequence[tuple[int, float]]], exponent: float, path: Path
 ) -> bool:
     """Seconds against units, log-log, one line per method."""
     plt = _pyplot()

@@ -109,7 +109,7 @@ def _best(fn: Callable[[], object], repeats: int, budget: float = 20.0) -> float
     return best
 
 
-def _text_fn(method: Method) -> Callable[[str], str]:
+def _text_fn(method: Method) -> Callable[[str], object]:
     if method.name == "clean":
         return dedup.clean
 
@@ -189,7 +189,7 @@ print(json.dumps({"chars": len(text), "seconds": dt, "base_kb": base, "peak_kb":
 """
 
 
-def memory(target_chars: int, scope: str = "runs") -> dict[str, float]:
+def memory(target_chars: int, scope: str = "runs") -> dict[str, float | str]:
     """Peak memory of ``clean()`` on a ``target_chars`` input, in a fresh child process.
 
     The input repeats a 2,000-line block, so most of it is a repeated run and goes.
@@ -252,11 +252,16 @@ def run(
 
     # 1. throughput of clean() and the baselines on the same articles, with synthetic accuracy
     docs = generate(7, 2 if quick else 20)
-    rows = []
+    rows: list[list[object]] = []
     speeds: dict[str, float] = {}
     for m in methods:
         fn = _text_fn(m)
-        seconds = _best(lambda fn=fn: [fn(t) for t in texts], repeats)
+
+        def run_all(fn: Callable[[str], object] = fn) -> None:
+            for t in texts:
+                fn(t)
+
+        seconds = _best(run_all, repeats)
         speeds[m.name] = seconds
         scores, hard = score_method(m.keep, docs)
         s = scores["all"]
@@ -275,8 +280,8 @@ def run(
             ]
         )
     base = speeds.get("clean")
-    for row in rows:
-        row[3] = speeds[row[0]] / base if base else float("nan")
+    for row, m in zip(rows, methods, strict=True):
+        row[3] = speeds[m.name] / base if base else float("nan")
     header = [
         "method",
         "articles/s",
@@ -330,9 +335,11 @@ def run(
         for name, fn in scale_methods:
             if n <= limits.get(name, top):
                 reps = 3 if n <= 10_000 else 1
-                series.setdefault(name, []).append(
-                    (n, _best(lambda fn=fn, text=text: fn(text), reps))
-                )
+
+                def once(fn: Callable[[str], object] = fn, text: str = text) -> None:
+                    fn(text)
+
+                series.setdefault(name, []).append((n, _best(once, reps)))
     clean_pts = series.get("clean", [])
     big = [p for p in clean_pts if p[0] >= 1_000] or clean_pts
     exponent = fit_exponent(big) if len(big) >= 2 else float("nan")
@@ -340,11 +347,11 @@ def run(
     sc_header = ["units", *series]
     sc_rows = []
     for n in sizes:
-        row: list[object] = [n]
+        sc_row: list[object] = [n]
         for name in series:
             found = [s for k, s in series[name] if k == n]
-            row.append(found[0] if found else float("nan"))
-        sc_rows.append(row)
+            sc_row.append(found[0] if found else float("nan"))
+        sc_rows.append(sc_row)
     expo_line = (
         f"clean() scaling exponent {exponent:.2f} (fit on >= 1,000 units; "
         f"{exp_all:.2f} on all sizes)"

@@ -316,7 +316,7 @@ def _hard_negatives(g: _Gen, body: list[str]) -> list[tuple[int, list[tuple[str,
     r = g.rng
     blocks: list[tuple[int, list[tuple[str, str]]]] = []
     template = r.choice(_NUMBER_TEMPLATES)
-    rows = []
+    rows: list[tuple[str, str]] = []
     seen_rows: set[str] = set()
     while len(rows) < r.randint(3, 5):
         row = g.fill(template)
@@ -475,7 +475,11 @@ def threshold_curve(docs: Sequence[Doc]) -> list[tuple[float, Score]]:
     curve = []
     for t in THRESHOLDS:
         cfg = dedup.CleanConfig(threshold=t)
-        scores, _ = score_method(lambda lines, cfg=cfg: clean_keep(lines, cfg), docs)
+
+        def keep(lines: Sequence[str], cfg: dedup.CleanConfig = cfg) -> list[bool]:
+            return clean_keep(lines, cfg)
+
+        scores, _ = score_method(keep, docs)
         curve.append((t, scores["all"]))
     return curve
 
@@ -486,7 +490,11 @@ def rapidfuzz_curve(docs: Sequence[Doc]) -> list[tuple[float, Score]]:
 
     curve = []
     for t in THRESHOLDS:
-        scores, _ = score_method(lambda lines, t=t: rapidfuzz_seq_keep(lines, t * 100), docs)
+
+        def keep(lines: Sequence[str], t: float = t) -> list[bool]:
+            return rapidfuzz_seq_keep(lines, t * 100)
+
+        scores, _ = score_method(keep, docs)
         curve.append((t, scores["all"]))
     return curve
 
