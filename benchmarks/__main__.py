@@ -15,7 +15,10 @@ __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Accuracy and speed of dedup.clean() and its baselines (docs/benchmarks.md).",
+    )
     sub = p.add_subparsers(dest="command", required=True)
     method_names = ", ".join(m.name for m in METHODS)
 
@@ -91,8 +94,16 @@ def _methods(spec: str | None) -> list:  # type: ignore[type-arg]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one benchmark command; returns the exit status."""
+    """Run one benchmark command; returns the exit status (2 for a bad file or option)."""
     args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"python -m benchmarks {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     methods = _methods(args.methods)
     missing = [m.name for m in METHODS if not m.available()]
     if missing:
