@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         "--max-units",
         type=int,
         default=None,
-        help="largest input of the scaling run (default 100,000; 3,000 --quick)",
+        help="largest input of the scaling run (default 100,000; 1,000 --quick)",
     )
     spd.add_argument("--skip-100mb", action="store_true", help="skip the 100 MB memory run")
     spd.add_argument("--profile", action="store_true", help="cProfile clean() on the articles")

@@ -310,7 +310,7 @@ def run(
     ]
 
     # 3. scaling
-    top = max_units if max_units is not None else (3_000 if quick else 100_000)
+    top = max_units if max_units is not None else (1_000 if quick else 100_000)
     sizes = [n for n in (10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000) if n <= top]
     limits = {
         "clean": top,
