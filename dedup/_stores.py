@@ -336,7 +336,7 @@ class SQLiteStore(MemoryStore):
     """The index in an SQLite file, mirrored in memory for queries.
 
     A row of ``docs`` holds the band keys (4 bytes each), the 4-bit signature, the content
-    hash (8 bytes) and the length (4 bytes) in one blob: 156 bytes at 128 permutations and
+    hash (8 bytes) and the length (4 bytes) in one blob: 148 bytes at 128 permutations and
     18 bands, plus the id.
     """
 
