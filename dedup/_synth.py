@@ -42,15 +42,15 @@ class SynthDoc:
 
 
 def _vocabulary(rng: np.random.Generator, size: int) -> np.ndarray:
-    words = set()
-    out = []
+    out: dict[str, None] = {}
     while len(out) < size:
-        n = int(rng.integers(1, 4))
-        w = "".join(_SYLLABLES[int(i)] for i in rng.integers(0, len(_SYLLABLES), n))
-        if w not in words:
-            words.add(w)
-            out.append(w)
-    return np.array(out, dtype=object)
+        lengths = rng.integers(1, 4, size=2 * size).tolist()
+        picks = rng.integers(0, len(_SYLLABLES), size=(2 * size, 3)).tolist()
+        for n, row in zip(lengths, picks, strict=True):
+            out["".join(_SYLLABLES[i] for i in row[:n])] = None
+            if len(out) >= size:
+                break
+    return np.array(list(out), dtype=object)
 
 
 def _replace_rate(target: float, width: int = 3) -> float:
@@ -108,23 +108,15 @@ def generate(
 
 def _render(vocab: np.ndarray, idx: np.ndarray, rng: np.random.Generator, site: str) -> str:
     tokens = vocab[idx].tolist()
-    paragraphs: list[str] = []
-    sentence: list[str] = []
-    para: list[str] = []
-    cut = int(rng.integers(8, 25))
-    for w in tokens:
-        sentence.append(w)
-        if len(sentence) >= cut:
-            para.append(" ".join(sentence).capitalize() + ".")
-            sentence = []
-            cut = int(rng.integers(8, 25))
-            if len(para) >= 3:
-                paragraphs.append(" ".join(para))
-                para = []
-    if sentence:
-        para.append(" ".join(sentence).capitalize() + ".")
-    if para:
-        paragraphs.append(" ".join(para))
+    cuts = np.cumsum(rng.integers(8, 25, size=len(tokens) // 8 + 1)).tolist()
+    sentences: list[str] = []
+    start = 0
+    for end in cuts:
+        if start >= len(tokens):
+            break
+        sentences.append(" ".join(tokens[start:end]).capitalize() + ".")
+        start = end
+    paragraphs = [" ".join(sentences[k : k + 3]) for k in range(0, len(sentences), 3)]
     k = int(rng.integers(1, 3))
     tail = [_BOILERPLATE[(hash_site(site) + i) % len(_BOILERPLATE)] for i in range(k)]
     return "\n".join([*paragraphs, *tail]) + "\n"
