@@ -369,7 +369,7 @@ def _batches(
         if len(item) == 2:
             batch.append((item[0], item[1], None))
         elif len(item) == 3:
-            batch.append((item[0], item[1], item[2]))  # type: ignore[misc]
+            batch.append((item[0], item[1], item[2]))
         else:
             raise TypeError("each document must be (doc_id, text) or (doc_id, text, site)")
         if len(batch) >= size:

@@ -99,9 +99,10 @@ def _run_stream(args: argparse.Namespace) -> int:
         done = _written_ids(args.output, args.id_field) | _written_ids(removed_path, "id")
         progress = _Progress("writing")
         kept = removed = 0
-        with open(args.output, "a", encoding="utf-8") as out, open(
-            removed_path, "a", encoding="utf-8"
-        ) as rep:
+        with (
+            open(args.output, "a", encoding="utf-8") as out,
+            open(removed_path, "a", encoding="utf-8") as rep,
+        ):
             for rec in _records(args.input):
                 doc_id, text, site = _fields(rec, args)
                 progress.step(1)
@@ -145,9 +146,11 @@ def _fields(rec: dict[str, Any], args: argparse.Namespace) -> tuple[str, str, st
 def _records(path: str) -> Iterator[dict[str, Any]]:
     if path.endswith(".parquet") or os.path.isdir(path):
         try:
-            import pyarrow.parquet as pq
+            import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
         except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ValueError("reading Parquet needs pyarrow: pip install 'news-dedup[spark]'") from exc
+            raise ValueError(
+                "reading Parquet needs pyarrow: pip install 'news-dedup[spark]'"
+            ) from exc
         for batch in pq.ParquetFile(path).iter_batches(batch_size=4096):
             yield from batch.to_pylist()
         return
@@ -219,9 +222,9 @@ class _Progress:
 
 
 def _run_spark(args: argparse.Namespace) -> int:
-    from .spark import deduplicate, read_documents, session, write_documents
-
     from pyspark.sql import SparkSession
+
+    from .spark import deduplicate, read_documents, session, write_documents
 
     running = SparkSession.getActiveSession()
     spark = session(args.spark)

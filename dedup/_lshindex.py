@@ -62,9 +62,14 @@ class LSHIndex:
 
     def nbytes(self) -> int:
         """Bytes held by the index arrays (allocated capacity is close to this)."""
-        return sum(
-            a.itemsize * len(a) for a in (self.heads, self.fp, self.nxt, self.content, self.length)
-        ) + len(self.sig) + len(self.alive)
+        return (
+            sum(
+                a.itemsize * len(a)
+                for a in (self.heads, self.fp, self.nxt, self.content, self.length)
+            )
+            + len(self.sig)
+            + len(self.alive)
+        )
 
     def candidates(self, keys: Sequence[int]) -> list[int]:
         """Live slots sharing at least one band key with ``keys``, newest first per band.
@@ -146,7 +151,8 @@ class LSHIndex:
                 keep = cur >= 0
                 cur, bucket = cur[keep], bucket[keep]
         fp = np.array(self.fp, dtype=np.uint32).reshape(n, bands)
-        return (fp << np.uint32(16)) | (low & np.uint32(0xFFFF))
+        out: npt.NDArray[np.uint32] = (fp << np.uint32(16)) | (low & np.uint32(0xFFFF))
+        return out
 
     def _rebuild(self, bits: int) -> None:
         keys = self.full_keys()

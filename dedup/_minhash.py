@@ -25,7 +25,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Signatures", "SignatureParams", "estimate_jaccard", "shingles", "signatures"]
+__all__ = ["SignatureParams", "Signatures", "estimate_jaccard", "shingles", "signatures"]
 
 U64 = npt.NDArray[np.uint64]
 U32 = npt.NDArray[np.uint32]
@@ -74,7 +74,9 @@ class SignatureParams:
         from ._errors import ConfigError
 
         if not 16 <= self.num_perm <= 1024 or self.num_perm % 2:
-            raise ConfigError(f"num_perm must be an even number from 16 to 1024, got {self.num_perm}")
+            raise ConfigError(
+                f"num_perm must be an even number from 16 to 1024, got {self.num_perm}"
+            )
         if self.bands < 1 or self.rows < 1 or self.bands * self.rows > self.num_perm:
             raise ConfigError(
                 f"bands * rows must be at most num_perm={self.num_perm}, "
@@ -193,7 +195,8 @@ def shingles(text: str, params: SignatureParams) -> tuple[U64, int]:
 
 @lru_cache(maxsize=1)
 def _ascii_classes() -> U8:
-    return _char_classes()[:128].copy()
+    table: U8 = _char_classes()[:128].copy()
+    return table
 
 
 def _word_hashes(codes: npt.NDArray[np.uint32], word: npt.NDArray[np.bool_]) -> U64:
@@ -232,7 +235,8 @@ def _minhash(sh: U64, a: U64, b: U64) -> U32:
         part = a[:, None] * sh[None, start : start + _CHUNK]
         part += b[:, None]
         np.minimum(best, part.min(axis=1), out=best)
-    return (best >> np.uint64(32)).astype(np.uint32)
+    out: U32 = (best >> np.uint64(32)).astype(np.uint32)
+    return out
 
 
 def signatures(texts: Sequence[str], params: SignatureParams) -> Signatures:
@@ -276,9 +280,7 @@ def signatures(texts: Sequence[str], params: SignatureParams) -> Signatures:
         if pending_size >= _CHUNK:
             flush()
     flush()
-    return Signatures(
-        bands=band_keys(mins, params), sig=pack(mins), content=content, length=length
-    )
+    return Signatures(bands=band_keys(mins, params), sig=pack(mins), content=content, length=length)
 
 
 def band_keys(mins: U32, params: SignatureParams) -> U32:
@@ -287,13 +289,15 @@ def band_keys(mins: U32, params: SignatureParams) -> U32:
     used = mins[:, : params.bands * params.rows].astype(np.uint64)
     used = used.reshape(len(mins), params.bands, params.rows)
     acc = (used * mult[None, None, :]).sum(axis=2, dtype=np.uint64) + salt[None, :]
-    return (_mix(acc) >> np.uint64(32)).astype(np.uint32)
+    out: U32 = (_mix(acc) >> np.uint64(32)).astype(np.uint32)
+    return out
 
 
 def pack(mins: U32) -> U8:
     """Keep the low 4 bits of every MinHash value, two values per byte."""
     nib = (mins & np.uint32(0xF)).astype(np.uint8)
-    return nib[:, 0::2] | (nib[:, 1::2] << np.uint8(4))
+    out: U8 = nib[:, 0::2] | (nib[:, 1::2] << np.uint8(4))
+    return out
 
 
 def estimate_jaccard(query: U8, others: U8) -> npt.NDArray[np.float64]:
@@ -312,4 +316,5 @@ def estimate_jaccard(query: U8, others: U8) -> npt.NDArray[np.float64]:
         (x >> np.uint8(4)) == 0, axis=1
     )
     m = equal / (2 * query.shape[0])
-    return np.clip((m - 1 / 16) / (15 / 16), 0.0, 1.0)
+    out: npt.NDArray[np.float64] = np.clip((m - 1 / 16) / (15 / 16), 0.0, 1.0)
+    return out

@@ -15,6 +15,8 @@ lives and who may share it:
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 import sqlite3
@@ -112,9 +114,7 @@ class Outcome:
 Candidate = tuple[int, bytes, int, int]  # slot, signature, content hash, length
 
 
-def decide(
-    doc: Doc, cands: Sequence[Candidate], *, threshold: float, keep: str
-) -> Outcome:
+def decide(doc: Doc, cands: Sequence[Candidate], *, threshold: float, keep: str) -> Outcome:
     """Verify every candidate and decide; the best match wins, the earliest on ties."""
     if not cands:
         return Outcome("insert")
@@ -148,7 +148,9 @@ class Store(Protocol):
     def contains(self, doc_id: str) -> bool: ...  # pragma: no cover
     def remove(self, doc_id: str) -> bool: ...  # pragma: no cover
     def count(self) -> int: ...  # pragma: no cover
-    def line_counts(self, site: str, lines: Sequence[int]) -> tuple[int, list[int]]: ...  # pragma: no cover
+    def line_counts(
+        self, site: str, lines: Sequence[int]
+    ) -> tuple[int, list[int]]: ...  # pragma: no cover
     def nbytes(self) -> int: ...  # pragma: no cover
     def close(self) -> None: ...  # pragma: no cover
 
@@ -445,10 +447,8 @@ class SQLiteStore(MemoryStore):
 
     def _rollback(self) -> None:
         if self._in_tx:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
             self._in_tx = False
         # The memory mirror may hold part of the failed batch: reload what is committed.
         self._reset()
@@ -495,7 +495,9 @@ class SQLiteStore(MemoryStore):
             return 0, [0] * len(lines)
         counts = []
         for h in lines:
-            r = self.db.execute("SELECT n FROM lines WHERE site = ? AND h = ?", (site, h)).fetchone()
+            r = self.db.execute(
+                "SELECT n FROM lines WHERE site = ? AND h = ?", (site, h)
+            ).fetchone()
             counts.append(0 if r is None else int(r[0]))
         return int(row[0]), counts
 
@@ -607,13 +609,17 @@ class RedisStore:
     def _setup(self) -> None:
         key = f"{self.prefix}:params"
         self.client.setnx(key, json.dumps(_params_dict(self.params)))
-        stored = json.loads(self.client.get(key))
+        raw = self.client.get(key)
+        stored = json.loads(raw) if isinstance(raw, (bytes, str)) else {}
         _check_params(self.address, stored, self.params)
         self._add = self.client.register_script(_ADD_SCRIPT)
         self._remove = self.client.register_script(_REMOVE_SCRIPT)
 
     def add_batch(self, docs: Sequence[Doc], threshold: float, keep: str) -> list[Verdict]:
-        return [self._call(lambda d=d: self._add_one(d, threshold, keep)) for d in docs]
+        out: list[Verdict] = []
+        for doc in docs:
+            out.append(self._call(functools.partial(self._add_one, doc, threshold, keep)))
+        return out
 
     def _add_one(self, doc: Doc, threshold: float, keep: str) -> Verdict:
         p = self.prefix
@@ -754,6 +760,5 @@ def open_store(
     if store.startswith(("redis://", "rediss://", "unix://")):
         return RedisStore(store, params, max_bucket=max_bucket, prefix=prefix)
     raise ConfigError(
-        f"unknown store {store!r}; use None (memory), 'sqlite:///path.db' or "
-        "'redis://host:port/db'"
+        f"unknown store {store!r}; use None (memory), 'sqlite:///path.db' or 'redis://host:port/db'"
     )

@@ -19,9 +19,10 @@ from ._minhash import SignatureParams, shingles
 __all__ = ["SynthDoc", "exact_jaccard", "generate"]
 
 _SYLLABLES = (
-    "ka ro mi ta ne su lo va de pri zu bel mon tar ga li sen dor ful hap ex qui wen ost "
-    "rin cha bo ner til"
-).split()
+    "ka", "ro", "mi", "ta", "ne", "su", "lo", "va", "de", "pri", "zu", "bel", "mon", "tar",
+    "ga", "li", "sen", "dor", "ful", "hap", "ex", "qui", "wen", "ost", "rin", "cha", "bo",
+    "ner", "til",
+)  # fmt: skip
 _BOILERPLATE = (
     "Share this article",
     "TOP TRENDING",

@@ -36,7 +36,6 @@ from ._minhash import SignatureParams, estimate_jaccard, signatures
 from ._stores import Doc, MemoryStore
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
     from pyspark.sql import DataFrame, SparkSession
 
 __all__ = ["deduplicate", "read_documents", "session", "write_documents"]
@@ -56,7 +55,9 @@ def _require() -> Any:
     return pyspark
 
 
-def session(master: str = "local[2]", *, app_name: str = "dedup", partitions: int = 8) -> SparkSession:
+def session(
+    master: str = "local[2]", *, app_name: str = "dedup", partitions: int = 8
+) -> SparkSession:
     """A SparkSession for ``master`` with settings suited to this job.
 
     The Python workers use this interpreter (``PYSPARK_PYTHON``) unless set otherwise.
@@ -73,6 +74,7 @@ def session(master: str = "local[2]", *, app_name: str = "dedup", partitions: in
         .config("spark.default.parallelism", str(partitions))
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.host", "127.0.0.1")
         .getOrCreate()
@@ -127,8 +129,8 @@ def deduplicate(
         others.
     """
     _require()
-    from pyspark.sql import functions as F
-    from pyspark.sql import types as T
+    from pyspark.sql import functions as F  # noqa: N812
+    from pyspark.sql import types as T  # noqa: N812
 
     params = SignatureParams(
         num_perm=num_perm,
@@ -157,8 +159,8 @@ def deduplicate(
         ]
     )
 
-    def sign(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        import pandas as pd
+    def sign(batches: Iterator[Any]) -> Iterator[Any]:
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
         for part in batches:
             texts = ["" if t is None else str(t) for t in part["text"].tolist()]
@@ -182,9 +184,7 @@ def deduplicate(
 
     # Candidate pairs from (band, key) buckets; giant buckets are tied to their first row.
     keyed = sigs.select("row", F.posexplode("keys").alias("band", "key"))
-    sizes = keyed.groupBy("band", "key").agg(
-        F.count("*").alias("n"), F.min("row").alias("first")
-    )
+    sizes = keyed.groupBy("band", "key").agg(F.count("*").alias("n"), F.min("row").alias("first"))
     keyed = keyed.join(sizes, ["band", "key"])
     small = keyed.where(F.col("n") <= max_bucket).select("band", "key", "row")
     pairs = (
@@ -214,8 +214,8 @@ def deduplicate(
     )
     edge_schema = T.StructType([T.StructField("a", T.LongType()), T.StructField("b", T.LongType())])
 
-    def verify(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        import pandas as pd
+    def verify(batches: Iterator[Any]) -> Iterator[Any]:
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
         for part in batches:
             if part.empty:
@@ -247,8 +247,8 @@ def deduplicate(
         ]
     )
 
-    def greedy(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        import pandas as pd
+    def greedy(batches: Iterator[Any]) -> Iterator[Any]:
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
         store = MemoryStore(params, max_bucket=max_bucket)
         order: list[int] = []
@@ -298,9 +298,7 @@ def deduplicate(
         .select("id", "duplicate_of", "similarity", "rule")
     )
     kept = (
-        base.join(gone.select(F.col("row").alias(_ROW)), _ROW, "left_anti")
-        .orderBy(_ROW)
-        .drop(_ROW)
+        base.join(gone.select(F.col("row").alias(_ROW)), _ROW, "left_anti").orderBy(_ROW).drop(_ROW)
     )
     return kept, removed
 
@@ -317,13 +315,29 @@ def _pairwise_jaccard(sa: np.ndarray, sb: np.ndarray) -> np.ndarray:
 _ = estimate_jaccard  # the streaming estimator; _pairwise_jaccard is its row-wise twin
 
 
+def _edge_state(e: DataFrame) -> tuple[int, int, int]:
+    """Count and two order-free checksums of a set of edges: equal sets, equal states.
+
+    (Different sets with equal count and both 64-bit checksums are vanishingly unlikely;
+    the worst case is one more round.)
+    """
+    from pyspark.sql import functions as F  # noqa: N812
+
+    row = e.agg(
+        F.count("*").alias("n"),
+        F.sum(F.xxhash64("u", "v") % 1_000_000_007).alias("h1"),
+        F.sum(F.hash("v", "u").cast("long")).alias("h2"),
+    ).collect()[0]
+    return int(row["n"]), int(row["h1"] or 0), int(row["h2"] or 0)
+
+
 def _components(edges: DataFrame, max_rounds: int = 100) -> DataFrame:
     """Connected components by alternating large-star and small-star rounds.
 
     ``edges`` has long columns ``a`` and ``b``. Returns ``(node, comp)`` for every node
     on an edge, ``comp`` being the smallest node of its component.
     """
-    from pyspark.sql import functions as F
+    from pyspark.sql import functions as F  # noqa: N812
 
     e = (
         edges.where(F.col("a") != F.col("b"))
@@ -331,6 +345,7 @@ def _components(edges: DataFrame, max_rounds: int = 100) -> DataFrame:
         .distinct()
         .localCheckpoint(eager=True)
     )
+    state = _edge_state(e)
     for _ in range(max_rounds):
         # Large star: every neighbour larger than a node links to the node's smallest
         # neighbour (or the node itself).
@@ -354,10 +369,11 @@ def _components(edges: DataFrame, max_rounds: int = 100) -> DataFrame:
             .distinct()
             .localCheckpoint(eager=True)
         )
-        changed = small.exceptAll(e).limit(1).count() + e.exceptAll(small).limit(1).count()
+        new_state = _edge_state(small)
         e = small
-        if changed == 0:
+        if new_state == state:
             break
+        state = new_state
     # Converged: every edge is (component minimum, member).
     return (
         e.select(F.col("v").alias("node"), F.col("u").alias("comp"))

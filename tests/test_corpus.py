@@ -1,5 +1,7 @@
 """The corpus layer in memory and in SQLite: verdicts, persistence, boilerplate, crashes."""
 
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import json
@@ -34,8 +36,12 @@ OTHER = (
     "small fires between the rows overnight to keep the young buds from freezing."
 )
 CHINESE = "北京市政府今天举行新闻发布会，介绍了今年春节期间交通运输保障工作的最新情况和主要措施。"
-CHINESE_VARIANT = "北京市政府今天举行新闻发布会，介绍了今年春节期间交通运输保障工作的最新情况与主要措施。"
-CHINESE_OTHER = "上海博物馆本周末推出青铜器特展，展出来自全国各地的两百余件珍贵文物，吸引大量市民参观。"
+CHINESE_VARIANT = (
+    "北京市政府今天举行新闻发布会，介绍了今年春节期间交通运输保障工作的最新情况与主要措施。"
+)
+CHINESE_OTHER = (
+    "上海博物馆本周末推出青铜器特展，展出来自全国各地的两百余件珍贵文物，吸引大量市民参观。"
+)
 
 
 def test_exact_and_near_duplicates_and_unrelated() -> None:
@@ -49,8 +55,11 @@ def test_exact_and_near_duplicates_and_unrelated() -> None:
         assert 0.7 <= near.similarity < 1.0
         assert not corpus.add("d", OTHER).is_duplicate
         assert len(corpus) == 2
-        assert "a" in corpus and "d" in corpus
-        assert "b" not in corpus and "c" not in corpus and 3 not in corpus
+        assert "a" in corpus
+        assert "d" in corpus
+        assert "b" not in corpus
+        assert "c" not in corpus
+        assert 3 not in corpus
 
 
 def test_rerun_is_idempotent_and_reports_the_recorded_verdict() -> None:
@@ -69,9 +78,11 @@ def test_keep_longest_replaces_the_shorter_copy() -> None:
     corpus.add("short", STORY)
     v = corpus.add("long", STORY + " The council meets again on Friday.")
     assert (v.is_duplicate, v.replaced) == (False, "short")
-    assert "long" in corpus and "short" not in corpus
+    assert "long" in corpus
+    assert "short" not in corpus
     evicted = corpus.verdict("short")
-    assert evicted is not None and evicted.duplicate_of == "long"
+    assert evicted is not None
+    assert evicted.duplicate_of == "long"
     w = corpus.add("shorter", STORY[:-20])
     assert (w.is_duplicate, w.duplicate_of) == (True, "long")
 
@@ -80,7 +91,8 @@ def test_remove_then_add_again_is_not_a_duplicate() -> None:
     corpus = Corpus()
     corpus.add("a", STORY)
     corpus.remove("a")
-    assert "a" not in corpus and len(corpus) == 0
+    assert "a" not in corpus
+    assert len(corpus) == 0
     assert not corpus.add("a2", STORY).is_duplicate
     with pytest.raises(KeyError):
         corpus.remove("a")
@@ -97,7 +109,8 @@ def test_chinese_is_shingled_by_characters() -> None:
     corpus = Corpus()
     corpus.add("zh", CHINESE)
     v = corpus.add("zh2", CHINESE_VARIANT)
-    assert v.is_duplicate and v.duplicate_of == "zh"
+    assert v.is_duplicate
+    assert v.duplicate_of == "zh"
     assert not corpus.add("zh3", CHINESE_OTHER).is_duplicate
 
 
@@ -153,7 +166,8 @@ def test_index_rebuild_keeps_every_candidate() -> None:
     before = [ix.candidates(row) for row in keys.tolist()]
     ix._rebuild(ix.bits + 1)
     assert [ix.candidates(row) for row in keys.tolist()] == before
-    assert 7 not in before[107] and sorted(before[150]) == [50, 150]
+    assert 7 not in before[107]
+    assert sorted(before[150]) == [50, 150]
 
 
 def test_bad_options_and_inputs_are_clear_errors() -> None:
@@ -200,7 +214,9 @@ def test_site_boilerplate_is_learned_and_removed_with_evidence() -> None:
         ("TOP TRENDING", "site-boilerplate", 10, 10),
     ]
     caption = "A stock photo of the harbour at dawn, with boats in the mist"
-    assert corpus.explain("c", f"Story.\n{caption}\n", site="news.example").boilerplate[0].share == 0.5
+    assert (
+        corpus.explain("c", f"Story.\n{caption}\n", site="news.example").boilerplate[0].share == 0.5
+    )
     # other sites, and no site at all, learn nothing from news.example
     assert corpus.clean("x", page, site="other.example") == page
     assert corpus.clean("x", page) == page
@@ -244,11 +260,15 @@ def test_sqlite_index_survives_a_restart(tmp_path: Path) -> None:
         corpus.add("c", OTHER, site="s")
         assert corpus.address == url
     with Corpus(url) as corpus:
-        assert len(corpus) == 2 and "a" in corpus and "c" in corpus and "b" not in corpus
+        assert len(corpus) == 2
+        assert "a" in corpus
+        assert "c" in corpus
+        assert "b" not in corpus
         v = corpus.add("d", OTHER + " Updated.")
         assert (v.is_duplicate, v.duplicate_of) == (True, "c")
         again = corpus.add("b", STORY)
-        assert again.seen and again.duplicate_of == "a"
+        assert again.seen
+        assert again.duplicate_of == "a"
         _, counts = corpus._store.line_counts("s", [])
         assert counts == []
     db = sqlite3.connect(tmp_path / "idx.db")
@@ -293,10 +313,11 @@ def test_sqlite_locked_by_another_writer_writes_nothing(tmp_path: Path) -> None:
     corpus._store.db.execute("PRAGMA busy_timeout=200")  # type: ignore[attr-defined]
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
-    with pytest.raises(dedup.StoreError, match="locked.db"):
+    with pytest.raises(dedup.StoreError, match=r"locked\.db"):
         corpus.add_many([("b", OTHER), ("c", OTHER + " x")])
     other.execute("ROLLBACK")
-    assert "b" not in corpus and len(corpus) == 1
+    assert "b" not in corpus
+    assert len(corpus) == 1
     assert not corpus.add("b", OTHER).is_duplicate
     corpus.close()
 
@@ -319,9 +340,7 @@ def test_sigkill_mid_run_loses_nothing_committed_and_resumes(tmp_path: Path) -> 
     url = "sqlite:////" + str(path).lstrip("/")
     script = tmp_path / "worker.py"
     script.write_text(_WORKER.format(n=n, batch=batch))
-    proc = subprocess.Popen(
-        [sys.executable, str(script), url], stdout=subprocess.PIPE, text=True
-    )
+    proc = subprocess.Popen([sys.executable, str(script), url], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     acknowledged = 0
     deadline = time.monotonic() + 60

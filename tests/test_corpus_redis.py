@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -110,7 +111,8 @@ def test_redis_gives_the_same_verdicts_as_memory(server: RedisServer) -> None:
         assert again.seen
         kept = next(d.doc_id for d, v in zip(docs, got, strict=True) if not v.is_duplicate)
         corpus.remove(kept)
-        assert kept not in corpus and len(corpus) == len(memory) - 1
+        assert kept not in corpus
+        assert len(corpus) == len(memory) - 1
         with pytest.raises(KeyError):
             corpus.remove(kept)
 
@@ -124,7 +126,7 @@ def test_redis_options_must_match_the_index(server: RedisServer) -> None:
 
 def test_unreachable_redis_names_the_address() -> None:
     url = f"redis://127.0.0.1:{_free_port()}/0"
-    with pytest.raises(dedup.StoreError, match=url.replace("/", "/")):
+    with pytest.raises(dedup.StoreError, match=re.escape(url)):
         Corpus(url)
 
 
@@ -182,15 +184,13 @@ def test_redis_going_away_is_a_clear_error_and_leaves_no_partial_state(
     server = durable_server
     docs = generate(300, seed=5)
     corpus = Corpus(server.url)
-    done = 0
+    for d in docs[:150]:
+        corpus.add(d.doc_id, d.text, site=d.site)
+    server.kill()
+    d = docs[150]
     with pytest.raises(dedup.StoreError, match=f"127.0.0.1:{server.port}") as info:
-        for i, d in enumerate(docs):
-            if i == 150:
-                server.kill()
-            corpus.add(d.doc_id, d.text, site=d.site)
-            done += 1
+        corpus.add(d.doc_id, d.text, site=d.site)
     assert "nothing of the current document was written" in str(info.value)
-    assert done == 150
     # the append-only file holds whole documents only: every script ran entirely or not
     server.start()
     client = redis.Redis(host="127.0.0.1", port=server.port)
