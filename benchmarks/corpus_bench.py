@@ -67,9 +67,12 @@ def engine_corpus(docs: list[dict[str, Any]], store: str | None) -> dict[str, An
     before = _rss()
     corpus = Corpus(store, threshold=THRESHOLD, bands=BANDS, rows=ROWS, num_perm=NUM_PERM)
     start = time.perf_counter()
-    verdicts = corpus.add_many((d["id"], d["text"]) for d in docs)
+    flagged: dict[str, str | None] = {}
+    for k in range(0, len(docs), 10_000):  # keep only the flagged ids, not every verdict
+        verdicts = corpus.add_many((d["id"], d["text"]) for d in docs[k : k + 10_000])
+        flagged.update((v.doc_id, v.duplicate_of) for v in verdicts if v.is_duplicate)
+        del verdicts
     elapsed = time.perf_counter() - start
-    flagged = {v.doc_id: v.duplicate_of for v in verdicts if v.is_duplicate}
     out = {
         "seconds": elapsed,
         "indexed": len(corpus),

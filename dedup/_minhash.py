@@ -195,7 +195,7 @@ def shingles(text: str, params: SignatureParams) -> tuple[U64, int]:
 
 @lru_cache(maxsize=1)
 def _ascii_classes() -> U8:
-    table: U8 = _char_classes()[:128].copy()
+    table: U8 = np.array([1 if chr(c).isalnum() else 0 for c in range(128)], dtype=np.uint8)
     return table
 
 

@@ -61,7 +61,7 @@ def _spark_result(spark: Any, rows: list[tuple[str, str]], **options: Any) -> An
     return deduplicate(df, text_col="body", id_col="url", **options)
 
 
-@pytest.mark.parametrize("keep", ["first", "longest"])
+@pytest.mark.parametrize("keep", ["first", pytest.param("longest", marks=pytest.mark.slow)])
 def test_spark_equals_streaming_corpus(spark: Any, keep: str) -> None:
     docs = generate(300, seed=31, dup_share=0.35)
     rows = [(d.doc_id, d.text) for d in docs]
@@ -100,6 +100,7 @@ def test_components_by_large_and_small_star(spark: Any) -> None:
     }  # fmt: skip
 
 
+@pytest.mark.slow
 def test_jsonl_and_parquet_round_trip_through_the_cli(spark: Any, tmp_path: Path) -> None:
     import argparse
 
