@@ -25,7 +25,14 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["SignatureParams", "Signatures", "estimate_jaccard", "shingles", "signatures"]
+__all__ = [
+    "SignatureParams",
+    "Signatures",
+    "estimate_jaccard",
+    "shingles",
+    "shingles_batch",
+    "signatures",
+]
 
 U64 = npt.NDArray[np.uint64]
 U32 = npt.NDArray[np.uint32]
@@ -239,6 +246,75 @@ def _minhash(sh: U64, a: U64, b: U64) -> U32:
     return out
 
 
+def shingles_batch(texts: Sequence[str], params: SignatureParams) -> tuple[list[U64], U64]:
+    """:func:`shingles` of many texts at once: one vectorized pass over all of them.
+
+    Returns the shingle hashes of each text and the content hashes, exactly as
+    :func:`shingles` gives them text by text.
+
+    >>> p = SignatureParams()
+    >>> texts = ["One two three four.", "", "Short", "北京市政府今天举行新闻发布会"]
+    >>> got, content = shingles_batch(texts, p)
+    >>> all((g == shingles(t, p)[0]).all() and c == shingles(t, p)[1]
+    ...     for g, c, t in zip(got, content.tolist(), texts))
+    True
+    """
+    n = len(texts)
+    out: list[U64] = [_EMPTY] * n
+    content = np.zeros(n, dtype=np.uint64)
+    if n == 0:
+        return out, content
+    folded = [t.casefold() for t in texts]
+    joined = "\x00".join(folded)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    if joined.isascii():
+        cls = _ascii_classes()[codes]
+    else:
+        cls = _char_classes()[np.minimum(codes, _TABLE_SIZE)]
+    lengths = np.fromiter((len(f) for f in folded), dtype=np.int64, count=n)
+    starts = np.zeros(n, dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    ends = starts + lengths
+    word = cls != 0
+    cw = np.concatenate(([0], np.cumsum(word, dtype=np.int64)))
+    c2 = np.concatenate(([0], np.cumsum(cls == 2, dtype=np.int64)))
+    n_word = cw[ends] - cw[starts]
+    char_mode = (n_word > 0) & (3 * (c2[ends] - c2[starts]) > n_word)
+    # Word runs over the whole batch (the separator is not a word character).
+    edges = np.diff(np.concatenate(([0], word.view(np.int8), [0])))
+    w_start = np.flatnonzero(edges == 1)
+    w_end = np.flatnonzero(edges == -1)
+    pw, inv = _POWERS.get(len(codes) + 1)
+    prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
+    np.cumsum((codes.astype(np.uint64) + _ONE) * pw[: len(codes)], out=prefix[1:])
+    tokens = (prefix[w_end] - prefix[w_start]) * inv[w_start]
+    t_lo = np.searchsorted(w_start, starts)
+    t_hi = np.searchsorted(w_start, ends)
+    # Content hashes: position-independent polynomial of each document's tokens.
+    tpw, tinv = _POWERS.get(len(tokens) + 1)
+    tprefix = np.zeros(len(tokens) + 1, dtype=np.uint64)
+    np.cumsum(tokens * tpw[: len(tokens)], out=tprefix[1:])
+    content[:] = (tprefix[t_hi] - tprefix[t_lo]) * tinv[t_lo]
+    # Shingles over the whole token stream; each document takes the ones inside it.
+    width = params.word_shingle
+    count = max(len(tokens) - width + 1, 0)
+    acc = tokens[:count] * _SHINGLE_MULT[0]
+    for k in range(1, width):
+        acc += tokens[k : k + count] * _SHINGLE_MULT[k]
+    mixed = _mix(acc)
+    lo, hi = t_lo.tolist(), t_hi.tolist()
+    special = char_mode.tolist()
+    for i in range(n):
+        if special[i] or hi[i] - lo[i] < width:
+            out[i], content[i] = shingles(texts[i], params)
+        else:
+            out[i] = mixed[lo[i] : hi[i] - width + 1]
+    return out, content
+
+
+_EMPTY: Final = np.zeros(0, dtype=np.uint64)
+
+
 def signatures(texts: Sequence[str], params: SignatureParams) -> Signatures:
     """Band keys, 4-bit signatures and content hashes of a batch of texts.
 
@@ -270,8 +346,8 @@ def signatures(texts: Sequence[str], params: SignatureParams) -> Signatures:
         pending = []
         pending_size = 0
 
-    for i, text in enumerate(texts):
-        sh, content[i] = shingles(text, params)
+    per_doc, content[:] = shingles_batch(texts, params)
+    for i, sh in enumerate(per_doc):
         if len(sh) > _CHUNK:
             mins[i] = _minhash(sh, a, b)
             continue

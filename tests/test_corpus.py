@@ -370,3 +370,18 @@ def test_sigkill_mid_run_loses_nothing_committed_and_resumes(tmp_path: Path) -> 
     assert kept == {d.doc_id for d in docs if d.doc_id in reference}
     strip = [(v.doc_id, v.is_duplicate, v.duplicate_of) for v in rerun]
     assert strip == [(v.doc_id, v.is_duplicate, v.duplicate_of) for v in ref]
+
+
+def test_batch_shingling_equals_one_by_one() -> None:
+    from dedup._minhash import shingles, shingles_batch
+
+    rng = np.random.default_rng(3)
+    pieces = ["alpha", "Beta", "ÉTÉ", "straße", "北京", "市政府", "ไทย", "x", "42", "—", "\n", " "]
+    texts = ["".join(rng.choice(pieces, size=int(rng.integers(0, 30)))) for _ in range(300)]
+    texts += ["", "a", "a b", "ǅ ŉ ß ﬁ", "\ud800 lone surrogate here"]
+    params = SignatureParams()
+    got, content = shingles_batch(texts, params)
+    for text, sh, c in zip(texts, got, content.tolist(), strict=True):
+        want, want_c = shingles(text, params)
+        assert sh.tolist() == want.tolist(), text
+        assert c == want_c, text
