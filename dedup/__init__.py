@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from ._api import clean, explain
-from ._config import CleanConfig
+from ._config import CleanConfig, KeepPolicy, Scope, SegmentMode
 from ._corpus import BoilerplateRemoval, Corpus, CorpusReport, StoreError, Verdict
 from ._errors import ConfigError, DedupError, InputTooLargeError
 from ._normalize import normalize_text
@@ -26,9 +26,12 @@ __all__ = [
     "CorpusReport",
     "DedupError",
     "InputTooLargeError",
+    "KeepPolicy",
     "Removal",
     "Report",
     "Rule",
+    "Scope",
+    "SegmentMode",
     "StoreError",
     "Verdict",
     "__version__",

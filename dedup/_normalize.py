@@ -18,39 +18,21 @@ import regex
 
 from ._types import Key, Kind, Segmentation
 
-__all__ = ["normalize", "normalize_text"]
+__all__ = ["Keys", "normalize", "normalize_text"]
 
 _BROKEN_NUMERIC_ENTITY: Final = regex.compile(r"&\s*#\s*([xX]?)\s*([0-9a-fA-F]{1,6})\s*;")
 _BROKEN_NAMED_ENTITY: Final = regex.compile(
     r"&\s+(amp|quot|apos|lt|gt|nbsp|ndash|mdash|hellip|rsquo|lsquo|rdquo|ldquo)\s*;",
     regex.IGNORECASE,
 )
-_QUOTES: Final = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "`": "'",
-        "\u00b4": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-        "\u2212": "-",
-    }
-)
-_LEADING_BULLET: Final = regex.compile(r"^\s*(?:[-*+\u2022\u00b7\u25aa\u25e6\u25cf>]+)\s*")
+_QUOTES: Final = (
+    ("\u2018", "'"), ("\u2019", "'"), ("\u201a", "'"), ("\u201b", "'"), ("\u2032", "'"),
+    ("`", "'"), ("\u00b4", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u201e", '"'),
+    ("\u201f", '"'), ("\u2033", '"'), ("\u00ab", '"'), ("\u00bb", '"'), ("\u2010", "-"),
+    ("\u2011", "-"), ("\u2012", "-"), ("\u2013", "-"), ("\u2014", "-"), ("\u2015", "-"),
+    ("\u2212", "-"),
+)  # fmt: skip
+_LEADING_BULLET: Final = regex.compile(r"^\s*[-*+\u2022\u00b7\u25aa\u25e6\u25cf>]+\s*")
 _BULLET_LINE: Final = regex.compile(
     r"\s*(?:[-*+\u2022\u00b7\u25aa\u25e6\u25cf\u2013\u2014>]|\d{1,3}[.)]|[a-z][.)])\s", regex.I
 )
@@ -59,34 +41,82 @@ _CREDIT_WORDS: Final = (
     r"video|foto|fotos|bild|quelle|фото)"
 )
 _CREDIT_PLACE: Final = (
-    r"(?:pictured|above|below|left|right|centre|center|top|bottom|file|file photo|inset)"
+    r"(?:pictured|above|below|left|right|centre|center|top|bottom|file|file photo|inset"
+    r"|photo|foto|на фото|фото|im bild|auf dem bild|en photo)"
 )
+# Matched right to left ((?r)), so the end-of-line anchor is tried first and fails fast.
 _TRAILING_CREDIT: Final = regex.compile(
-    rf"""(?:
-        \s*\(\s*{_CREDIT_PLACE}(?:\s*[,;/]\s*{_CREDIT_PLACE})*\s*\)        # (pictured), (left)
-      | \s*[|/\-(\[]?\s*{_CREDIT_WORDS}(?:\s+(?:credit|by))?\s*[:]   # Photo: Reuters
-        \s*[^\n]{{1,80}}?[)\]]?
-      | \s*[|/\-(\[]?\s*(?:©|\(c\))\s*[^\n]{{1,60}}?[)\]]?                  # © AP
-    )\s*$""",
+    rf"""(?r)(?:
+        [^\S\n]*\([^\S\n]*{_CREDIT_PLACE}(?:[^\S\n]*[,;/][^\S\n]*{_CREDIT_PLACE})*[^\S\n]*\)
+      | [^\S\n]*[|/\-(\[]?[^\S\n]*{_CREDIT_WORDS}(?:[^\S\n]+(?:credit|by))?[^\S\n]*:
+        [^\S\n]*[^\n]{{1,80}}?[)\]]?
+      | [^\S\n]*[|/\-(\[]?[^\S\n]*(?:\u00a9|\(c\))[^\S\n]*[^\n]{{1,60}}?[)\]]?
+    )[^\S\n]*$""",
     regex.IGNORECASE | regex.VERBOSE,
 )
-_INNER_PLACE: Final = regex.compile(rf"\s*\(\s*{_CREDIT_PLACE}\s*\)", regex.IGNORECASE)
+_INNER_PLACE: Final = regex.compile(
+    rf"[^\S\n]*\([^\S\n]*{_CREDIT_PLACE}[^\S\n]*\)", regex.IGNORECASE
+)
 _PUNCTUATION: Final = regex.compile(r"[\p{P}\p{S}\p{Cc}\p{Cf}]+")
+_ASCII_PUNCTUATION: Final = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not c.isalnum() and c != " "}
+)
+_ASCII_PUNCTUATION_KEEP_LINES: Final = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not c.isalnum() and c not in " \n"}
+)
 _DIGITS: Final = regex.compile(r"\d+")
-_CAPITALIZED: Final = regex.compile(r"(?<=[\s\"'(\[])\p{Lu}[\p{L}\p{M}]{1,}")
 _SPACELESS: Final = regex.compile(
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]"
 )
 _CODE_START: Final = ("//", "/*", "#!", "#include", "</", "<!--", "$ ", ">>> ")
 _CODE_END: Final = ("{", "}", ";", "};", "[", "(", "],", "},", "*/")
-_CODE_TOKENS: Final = regex.compile(r"=>|->|::|\(\)|==|!=|&&|\|\||^\w+(?:\.\w+)*\s*=\s*\S")
+_CODE_TOKENS: Final = ("=>", "->", "::", "()", "==", "!=", "&&", "||")
+_ASSIGNMENT: Final = regex.compile(r"\w+(?:\.\w+)*\s*=\s*\S")
 _QUESTION_END: Final = ("?", "\uff1f", "\u061f")
 _LABEL_END: Final = (":", "\uff1a")
 _TERMINAL: Final = frozenset(".!?\u3002\uff01\uff1f\u061f\u0964\"'\u201d\u2019)")
 _HEADING_MAX_WORDS: Final = 7
 _FIELD: Final = regex.compile(r"[\p{L}\p{N}_][^:]{0,40}?:\s+(\S.*)")
-_FIELD_MAX_PREFIX_WORDS: Final = 4
+_FIELD_MAX_PREFIX_WORDS: Final = 3
+_SENTENCE_STOP: Final = regex.compile(r"[.?\u3002\u061f\u0964][\"'\u201d\u2019)]?$")
 _FIELD_MAX_VALUE_WORDS: Final = 8
+
+
+class Keys:
+    """The output of the normalize stage: one comparison key per unit.
+
+    ``texts[i]`` is unit ``i``'s comparison key. What guards and structure rules need
+    besides (numbers, names, kind of line) is worked out only for the units that reach
+    them, by :meth:`info`, and remembered for the rest of the call.
+    """
+
+    __slots__ = ("_info", "raws", "texts")
+
+    def __init__(self, texts: tuple[str, ...], raws: tuple[str, ...]) -> None:
+        self.texts = texts
+        self.raws = raws
+        self._info: dict[int, Key] = {}
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def words(self, i: int) -> int:
+        """Number of words of unit ``i`` (scripts without spaces: characters // 2)."""
+        return _words(self.texts[i])
+
+    def info(self, i: int) -> Key:
+        """Everything known about unit ``i``'s text."""
+        found = self._info.get(i)
+        if found is None:
+            found = self._info[i] = _key(self.raws[i], self.texts[i])
+        return found
+
+
+def normalize(seg: Segmentation) -> Keys:
+    """Make the comparison key of every unit of ``seg``, in unit order."""
+    text = seg.text
+    raws = tuple(map(text.__getitem__, map(slice, seg.starts, seg.ends)))
+    return Keys(_keys(raws), raws)
 
 
 def normalize_text(text: str) -> str:
@@ -97,7 +127,48 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("\u2022 A crowd in the rain. Photo: Reuters")
     'a crowd in the rain'
     """
-    return _strip(_prepare(text))
+    return _keys((text,))[0]
+
+
+def _keys(raws: tuple[str, ...]) -> tuple[str, ...]:
+    """Normalize many units in one pass over their joined text (one line per unit)."""
+    units = [r.translate(_LINE_BREAKS) if "\n" in r or "\r" in r else r for r in raws]
+    joined = _strip_credits(_prepare("\n".join(units)))
+    if not joined.isascii():
+        for char in _COMMON_SYMBOLS:
+            if char in joined:
+                joined = joined.replace(char, " ")
+    if joined.isascii():
+        lines = _squeeze_ascii(joined).split("\n")
+    else:
+        lines = [_squeeze(line) for line in joined.split("\n")]
+    if len(lines) != len(units):  # an entity decoded to a line break: go one by one
+        lines = [_squeeze(_strip_credits(_prepare(u).translate(_LINE_BREAKS))) for u in units]
+    return tuple(lines)
+
+
+def _squeeze_ascii(text: str) -> str:
+    """``_squeeze`` for ASCII text of many lines at once, with C-speed string methods."""
+    text = text.translate(_ASCII_PUNCTUATION_KEEP_LINES)
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
+
+
+def _squeeze(line: str) -> str:
+    """Punctuation (bullets included) to spaces, then runs of white space to one space."""
+    if line.isascii():
+        return " ".join(line.translate(_ASCII_PUNCTUATION).split())
+    return " ".join(_PUNCTUATION.sub(" ", line).split())
+
+
+_LINE_BREAKS: Final = str.maketrans("\r\n", "  ")
+# Bullets and signs common in news text; replaced up front so that text whose only
+# non-ASCII characters are these can take the ASCII fast path.
+_COMMON_SYMBOLS: Final = (
+    "\u2022\u00b7\u25aa\u25e6\u25cf\u25a0\u25ba\u00a9\u00ae\u2122\u00b0\u20ac\u00a3\u00bf\u00a1"
+    "\u2039\u203a"
+)
 
 
 def _prepare(text: str) -> str:
@@ -105,47 +176,51 @@ def _prepare(text: str) -> str:
     if "&" in text:
         text = _fix_entities(text)
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+        text = unicodedata.normalize("NFKC", text)
+        for fancy, plain in _QUOTES:
+            if fancy in text:
+                text = text.replace(fancy, plain)
     return text.casefold()
 
 
-def _strip(text: str) -> str:
-    """Bullets, photo credits, punctuation and extra spacing removed."""
-    text = _LEADING_BULLET.sub("", text, count=1)
-    if "(" in text:
-        text = _INNER_PLACE.sub("", text)
-    text = _TRAILING_CREDIT.sub("", text)
-    text = _PUNCTUATION.sub(" ", text)
-    return " ".join(text.split())
+def _strip_credits(text: str) -> str:
+    """Photo credits removed, line by line."""
+    if "(" in text or ":" in text or "\u00a9" in text:
+        return "\n".join(_strip_credit(line) for line in text.split("\n"))
+    return text
 
 
-def normalize(seg: Segmentation) -> tuple[Key, ...]:
-    """Make the comparison key of every unit of ``seg``, in unit order."""
-    text = seg.text
-    return tuple(_key(text[u.start : u.end]) for u in seg.units)
+def _strip_credit(line: str) -> str:
+    if "(" in line:
+        line = _INNER_PLACE.sub("", line)
+    if ":" in line or ")" in line or "\u00a9" in line:
+        line = _TRAILING_CREDIT.sub("", line)
+    return line
 
 
-def _key(raw: str) -> Key:
+def _words(key: str) -> int:
+    if not key:
+        return 0
+    spaced = key.count(" ") + 1
+    if key.isascii():
+        return spaced
+    return max(spaced, len(_SPACELESS.findall(key)) // 2)
+
+
+def _key(raw: str, key: str) -> Key:
     stripped = raw.strip()
     prepared = _prepare(stripped)
-    key = _strip(prepared)
-    if key.isascii():
-        words = key.count(" ") + 1 if key else 0
-    else:
-        words = max(key.count(" ") + 1, len(_SPACELESS.findall(key)) // 2)
-    numbers = tuple(_DIGITS.findall(prepared)) if _has_digit(prepared) else ()
+    words = _words(key)
+    numbers = tuple(_DIGITS.findall(prepared))
     return Key(
         text=key,
         stripped=stripped,
         words=words,
         numbers=numbers,
         names=_names(stripped),
+        label=_label(prepared),
         kind=_kind(stripped, words, len(numbers)),
     )
-
-
-def _has_digit(text: str) -> bool:
-    return any(c.isdigit() for c in text)
 
 
 def _fix_entities(text: str) -> str:
@@ -165,18 +240,32 @@ def _numeric_entity(m: regex.Match[str]) -> str:
     return str(m.group(0))
 
 
+def _label(prepared: str) -> str:
+    """The ``Label:`` a unit starts with, if its first three words hold a colon."""
+    head = prepared[:60]
+    colon = head.find(":")
+    if colon <= 0 or len(head[:colon].split()) > _FIELD_MAX_PREFIX_WORDS:
+        return ""
+    return head[:colon].strip()
+
+
 def _names(stripped: str) -> frozenset[str]:
-    """Lower-cased 5-letter stems of capitalized words that do not start the unit."""
-    if stripped.isascii() and not any(c.isupper() for c in stripped[1:]):
+    """Lower-cased 5-letter stems of capitalized words that do not start a sentence."""
+    if stripped.isascii() and stripped[1:].islower():
         return frozenset()
-    found = _CAPITALIZED.findall(stripped)
-    if not found:
-        return frozenset()
-    sentence_starts = {m.group(1) for m in _SENTENCE_START.finditer(stripped)}
-    return frozenset(w.casefold()[:5] for w in found if w not in sentence_starts)
+    names = []
+    previous = "."  # the unit starts like a sentence
+    for word in stripped.split():
+        bare = word.strip(_WORD_EDGES)
+        if bare[:1].isupper() and not previous.endswith(_SENTENCE_ENDS) and len(bare) > 1:
+            names.append(bare.casefold()[:5])
+        if bare:
+            previous = word
+    return frozenset(names)
 
 
-_SENTENCE_START: Final = regex.compile(r"(?:^|[.!?:;]\s+[\"'\u201c\u2018(]?)(\p{Lu}[\p{L}\p{M}]*)")
+_WORD_EDGES: Final = "\"'()[]{}\u201c\u201d\u2018\u2019\u00ab\u00bb,;.!?:-\u2022*"
+_SENTENCE_ENDS: Final = (".", "!", "?", ":", ";", "\u2022", "-", "*", "\u3002")
 
 
 def _kind(stripped: str, words: int, numbers: int) -> Kind:
@@ -189,9 +278,12 @@ def _kind(stripped: str, words: int, numbers: int) -> Kind:
     if (
         stripped.startswith(_CODE_START)
         or stripped.endswith(_CODE_END)
-        or _CODE_TOKENS.search(stripped) is not None
+        or any(token in stripped for token in _CODE_TOKENS)
+        or ("=" in stripped and _ASSIGNMENT.match(stripped) is not None)
     ):
         return Kind.CODE
+    if stripped[0].islower():
+        return Kind.FRAGMENT
     if stripped.endswith(_QUESTION_END):
         return Kind.QUESTION
     if stripped.endswith(_LABEL_END):
@@ -206,7 +298,13 @@ def _kind(stripped: str, words: int, numbers: int) -> Kind:
 
 
 def _is_field(stripped: str) -> bool:
-    """``Label: value`` lines: specs, schema and config entries, templated facts."""
+    """``Label: value`` lines: specs, schema and config entries, templated facts.
+
+    The label has at most three words, the line does not end like a sentence, and the
+    value is short or holds a number. "He said: 'We will rebuild.'" is a sentence.
+    """
+    if _SENTENCE_STOP.search(stripped):
+        return False
     m = _FIELD.match(stripped)
     if m is None:
         return False

@@ -2,8 +2,9 @@
 
 A removed line takes its own line terminator with it. When every unit of a blank-line block
 goes, the block also takes one blank-line separator with it (the one before it, or the one
-after it when no kept block precedes it), so no double blank lines are left behind. Every
-kept character is copied from the input unchanged.
+after it when no kept block precedes it), so no double blank lines are left behind. When the
+input does not end with a line terminator, neither does the output. Every kept character is
+copied from the input unchanged.
 """
 
 from __future__ import annotations
@@ -18,17 +19,16 @@ __all__ = ["apply_removals", "render"]
 def render(seg: Segmentation, decisions: tuple[Decision, ...]) -> Report:
     """Build the cleaned text and the report from the removed units."""
     if not decisions:
-        return Report(text=seg.text, removals=(), units=len(seg.units))
+        return Report(text=seg.text, removals=(), units=len(seg))
     gone = {d.index for d in decisions}
     deleted = _deleted_spans(seg, gone)
-    text = seg.text
-    units = seg.units
+    starts, ends = seg.starts, seg.ends
     removals = tuple(
         Removal(
-            span=(units[d.index].start, units[d.index].end),
-            text=text[units[d.index].start : units[d.index].end],
-            kept_span=(units[d.kept].start, units[d.kept].end),
-            kept_text=text[units[d.kept].start : units[d.kept].end],
+            span=(starts[d.index], ends[d.index]),
+            text=seg.unit(d.index),
+            kept_span=(starts[d.kept], ends[d.kept]),
+            kept_text=seg.unit(d.kept),
             similarity=d.similarity,
             rule=d.rule,
             position=d.position,
@@ -36,7 +36,7 @@ def render(seg: Segmentation, decisions: tuple[Decision, ...]) -> Report:
         )
         for d in decisions
     )
-    return Report(text=apply_removals(text, removals), removals=removals, units=len(units))
+    return Report(text=apply_removals(seg.text, removals), removals=removals, units=len(seg))
 
 
 def apply_removals(text: str, removals: Iterable[Removal]) -> str:
@@ -60,13 +60,13 @@ def apply_removals(text: str, removals: Iterable[Removal]) -> str:
 
 
 def _deleted_spans(seg: Segmentation, gone: set[int]) -> dict[int, tuple[int, int]]:
-    units, line_ends = seg.units, seg.line_ends
+    starts, line_ends = seg.starts, seg.line_ends
     spans: dict[int, tuple[int, int]] = {}
     kept_block_before = False
     for b, members in enumerate(seg.block_units):
         removed_here = [u for u in members if u in gone]
         for u in removed_here:
-            spans[u] = (units[u].start, line_ends[u])
+            spans[u] = (starts[u], line_ends[u])
         if removed_here and len(removed_here) == len(members):
             if kept_block_before:
                 first = members[0]
@@ -78,4 +78,24 @@ def _deleted_spans(seg: Segmentation, gone: set[int]) -> dict[int, tuple[int, in
                 spans[last] = (spans[last][0], gap_end)
         else:
             kept_block_before = True
+    _keep_missing_final_newline(seg, gone, spans)
     return spans
+
+
+def _keep_missing_final_newline(
+    seg: Segmentation, gone: set[int], spans: dict[int, tuple[int, int]]
+) -> None:
+    """When the input ends without a line terminator and its last units go, the last
+    kept unit's terminator goes with them, so the output ends without one too."""
+    last = len(seg) - 1
+    if last not in gone or seg.line_ends[last] != seg.ends[last] or last not in spans:
+        return
+    kept = last
+    while kept >= 0 and kept in gone:
+        kept -= 1
+    if kept < 0:
+        return
+    first_gone = kept + 1
+    start, end = spans[first_gone]
+    if start == seg.line_ends[kept]:
+        spans[first_gone] = (seg.ends[kept], end)

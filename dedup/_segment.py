@@ -13,7 +13,7 @@ from typing import Final
 import regex
 
 from ._config import SegmentMode
-from ._types import Segmentation, Unit
+from ._types import Segmentation
 
 __all__ = ["segment"]
 
@@ -22,6 +22,9 @@ _BULLET_START: Final = regex.compile(
     r"\s*(?:[-*+\u2022\u00b7\u25aa\u25e6\u25cf\u2013\u2014>]|\d{1,3}[.)])\s"
 )
 _SENTENCE_END: Final = frozenset(".!?:;\"'\u201d\u2019)]\u3002\uff01\uff1f")
+
+# A line: (content start, content end, terminator end)
+_Line = tuple[int, int, int]
 
 
 def segment(text: str, mode: SegmentMode = "auto") -> Segmentation:
@@ -35,60 +38,73 @@ def segment(text: str, mode: SegmentMode = "auto") -> Segmentation:
         The units in order, with the line and block layout rendering needs.
 
     >>> seg = segment("One.\\nTwo.\\n\\nThree.")
-    >>> [seg.text[u.start:u.end] for u in seg.units]
+    >>> [seg.unit(i) for i in range(len(seg))]
     ['One.', 'Two.', 'Three.']
-    >>> [u.block for u in seg.units]
-    [0, 0, 1]
+    >>> seg.block_units
+    ((0, 1), (2,))
     """
-    # Each entry: (content start, content end, terminator end, blank?)
-    lines: list[tuple[int, int, int, bool]] = []
-    for m in _LINE.finditer(text):
-        start, stop = m.span()
-        if start == stop:
-            break
-        body_end = stop
-        while body_end > start and text[body_end - 1] in "\r\n":
-            body_end -= 1
-        lines.append((start, body_end, stop, text[start:body_end].isspace() or start == body_end))
-
-    # Group non-blank lines into blocks, remembering the blank run after each block.
-    blocks: list[list[tuple[int, int, int]]] = []
+    blocks: list[list[_Line]] = []
     gaps: list[tuple[int, int]] = []
-    current: list[tuple[int, int, int]] = []
-    gap_start = -1
-    for start, end, stop, blank in lines:
-        if blank:
+    current: list[_Line] = []
+    for start, end, stop in _lines(text):
+        if start == end or text[start:end].isspace():
             if current:
                 blocks.append(current)
                 gaps.append((start, stop))
                 current = []
-                gap_start = len(gaps) - 1
-            elif gap_start >= 0:
-                gaps[gap_start] = (gaps[gap_start][0], stop)
+            elif gaps and gaps[-1][1] == start:
+                gaps[-1] = (gaps[-1][0], stop)
             continue
         current.append((start, end, stop))
-        gap_start = -1
     if current:
         blocks.append(current)
         gaps.append((len(text), len(text)))
 
-    units: list[Unit] = []
+    starts: list[int] = []
+    ends: list[int] = []
     line_ends: list[int] = []
     block_units: list[tuple[int, ...]] = []
-    for b, block in enumerate(blocks):
-        first = len(units)
+    for block in blocks:
+        first = len(starts)
         if mode == "block" or (mode == "auto" and _looks_wrapped(text, block)):
-            units.append(Unit(len(units), block[0][0], block[-1][1], b))
+            starts.append(block[0][0])
+            ends.append(block[-1][1])
             line_ends.append(block[-1][2])
         else:
             for start, end, stop in block:
-                units.append(Unit(len(units), start, end, b))
+                starts.append(start)
+                ends.append(end)
                 line_ends.append(stop)
-        block_units.append(tuple(range(first, len(units))))
-    return Segmentation(text, tuple(units), tuple(line_ends), tuple(block_units), tuple(gaps))
+        block_units.append(tuple(range(first, len(starts))))
+    return Segmentation(
+        text, tuple(starts), tuple(ends), tuple(line_ends), tuple(block_units), tuple(gaps)
+    )
 
 
-def _looks_wrapped(text: str, block: list[tuple[int, int, int]]) -> bool:
+def _lines(text: str) -> list[_Line]:
+    """Every line of ``text`` as (content start, content end, terminator end)."""
+    out: list[_Line] = []
+    if "\r" not in text:
+        pos = 0
+        for line in text.split("\n"):
+            end = pos + len(line)
+            stop = end + 1 if end < len(text) else end
+            if pos < len(text):
+                out.append((pos, end, stop))
+            pos = stop
+        return out
+    for m in _LINE.finditer(text):
+        start, stop = m.span()
+        if start == stop:
+            break
+        end = stop
+        while end > start and text[end - 1] in "\r\n":
+            end -= 1
+        out.append((start, end, stop))
+    return out
+
+
+def _looks_wrapped(text: str, block: list[_Line]) -> bool:
     """True when a block reads as one paragraph hard-wrapped at a fixed width.
 
     Every line but the last is long (at least 40 characters and within 25% of the

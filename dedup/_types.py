@@ -22,7 +22,6 @@ __all__ = [
     "Report",
     "Rule",
     "Segmentation",
-    "Unit",
 ]
 
 Span = tuple[int, int]
@@ -57,6 +56,7 @@ class Kind(str, enum.Enum):
 
     TEXT = "text"
     BULLET = "bullet"
+    FRAGMENT = "fragment"
     TABLE = "table"
     CODE = "code"
     QUESTION = "question"
@@ -70,33 +70,28 @@ class Kind(str, enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class Unit:
-    """One unit of the input: a line, a bullet or a blank-line block.
-
-    ``start``/``end`` delimit the unit's text in the input (line terminators excluded).
-    ``block`` is the index of the blank-line block the unit belongs to.
-    """
-
-    index: int
-    start: int
-    end: int
-    block: int
-
-
-@dataclass(frozen=True, slots=True)
 class Segmentation:
-    """The output of the segment stage: the units, plus what rendering needs.
+    """The output of the segment stage: the units and the layout rendering needs.
 
-    ``line_ends[i]`` is where unit ``i``'s line terminator ends (== ``units[i].end``
-    when the unit is the last thing in the text). ``block_units[b]`` lists the unit
-    indices of block ``b``, and ``block_gaps[b]`` the span of blank lines after it.
+    Unit ``i`` is ``text[starts[i]:ends[i]]`` (line terminators excluded, indentation
+    included); ``line_ends[i]`` is where its line terminator ends. ``block_units[b]``
+    lists the unit indices of blank-line block ``b``, ``block_gaps[b]`` the span of the
+    blank lines after it.
     """
 
     text: str
-    units: tuple[Unit, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
     line_ends: tuple[int, ...]
     block_units: tuple[tuple[int, ...], ...]
     block_gaps: tuple[Span, ...]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def unit(self, i: int) -> str:
+        """The original text of unit ``i``."""
+        return self.text[self.starts[i] : self.ends[i]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +104,7 @@ class Key:
         words: number of words (scripts without spaces: characters // 2).
         numbers: the digit groups of the unit, in order.
         names: lower-cased 5-character stems of capitalized words after the first.
+        label: the lower-cased ``Label:`` the unit starts with (up to three words), or "".
         kind: what the unit looks like.
     """
 
@@ -117,6 +113,7 @@ class Key:
     words: int
     numbers: tuple[str, ...]
     names: frozenset[str]
+    label: str
     kind: Kind
 
 
