@@ -268,7 +268,7 @@ class Corpus:
         >>> report = corpus.explain("d0", "Story number 0 about the harbour.\\nShare this article",
         ...                         site="example.org")
         >>> report.text
-        'Story number 0 about the harbour.\\n'
+        'Story number 0 about the harbour.'
         >>> b = report.boilerplate[0]
         >>> b.text, b.rule, b.frequency, b.site_docs
         ('Share this article', 'site-boilerplate', 3, 3)
@@ -278,24 +278,24 @@ class Corpus:
         if site is None:
             return CorpusReport(report.text, report.removals, ())
         seg = segment(text, self.clean_config.segment)
-        units = seg.units
-        line_keys = [_line_key(text[u.start : u.end]) for u in units]
+        spans = list(zip(seg.starts, seg.ends, strict=True))
+        line_keys = [_line_key(text[start:end]) for start, end in spans]
         wanted = sorted({h for h in line_keys if h is not None})
         site_docs, counts = self._store.line_counts(site, wanted)
         freq = dict(zip(wanted, counts, strict=True))
         floor = max(self.boilerplate_min_docs, 1)
         removed_within = {r.span for r in report.removals}
         boiler: dict[int, int] = {}
-        for k, u in enumerate(units):
+        for k, span in enumerate(spans):
             h = line_keys[k]
-            if h is None or (u.start, u.end) in removed_within:
+            if h is None or span in removed_within:
                 continue
             n = freq.get(h, 0)
             if n >= floor and n > self.boilerplate_share * site_docs:
                 boiler[k] = n
         if not boiler:
             return CorpusReport(report.text, report.removals, ())
-        by_span = {(u.start, u.end): k for k, u in enumerate(units)}
+        by_span = {span: k for k, span in enumerate(spans)}
         gone = {by_span[r.span] for r in report.removals} | set(boiler)
         deleted = _deleted_spans(seg, gone)
         removals = tuple(
@@ -313,8 +313,8 @@ class Corpus:
         )
         boilerplate = tuple(
             BoilerplateRemoval(
-                span=(units[k].start, units[k].end),
-                text=text[units[k].start : units[k].end],
+                span=spans[k],
+                text=text[spans[k][0] : spans[k][1]],
                 deleted_span=deleted[k],
                 rule="site-boilerplate",
                 frequency=n,

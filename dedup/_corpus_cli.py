@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
 def _removed_path(args: argparse.Namespace) -> str:
     if args.removed:
         return str(args.removed)
-    return os.path.join(os.path.dirname(os.path.abspath(args.output)), "removed.jsonl")
+    return os.path.join(os.path.dirname(args.output), "removed.jsonl")
 
 
 def _run_stream(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""The ``corpus`` subcommand (dedup/_corpus_cli.py), run through its own argparse parser."""
+"""The ``dedup corpus`` subcommand (dedup/_corpus_cli.py), run through ``dedup.cli``."""
 
 from __future__ import annotations
 
@@ -16,23 +16,20 @@ import pytest
 from dedup import Corpus
 from dedup._corpus_cli import add_parser
 from dedup._synth import generate
-
-RUNNER = """
-import argparse, sys
-from dedup._corpus_cli import add_parser
-parser = argparse.ArgumentParser(prog="dedup")
-add_parser(parser.add_subparsers())
-args = parser.parse_args(sys.argv[1:])
-sys.exit(args.func(args))
-"""
+from dedup.cli import main
 
 
 def _main(argv: list[str]) -> int:
+    """``dedup ARGV`` in this process, through the real command line."""
+    return main(argv)
+
+
+def test_the_subcommand_plugs_into_any_parser() -> None:
     parser = argparse.ArgumentParser(prog="dedup")
     add_parser(parser.add_subparsers())
-    args = parser.parse_args(argv)
-    status: int = args.func(args)
-    return status
+    args = parser.parse_args(["corpus", "in.jsonl", "-o", "out.jsonl"])
+    assert callable(args.func)
+    assert (args.id_field, args.text_field, args.store) == ("id", "text", None)
 
 
 def _write_input(path: Path, n: int, seed: int) -> list[dict[str, str]]:
@@ -72,15 +69,13 @@ def test_corpus_command_writes_kept_documents_and_a_removed_report(tmp_path: Pat
 
 def test_a_killed_run_resumes_to_the_same_output(tmp_path: Path) -> None:
     _write_input(tmp_path / "in.jsonl", 2500, seed=9)
-    script = tmp_path / "run.py"
-    script.write_text(RUNNER)
 
     def argv(out: str) -> list[str]:
         return ["corpus", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / out),
                 "--id-field", "url", "--batch-size", "50", "--no-clean",
                 "--removed", str(tmp_path / (out + ".removed"))]  # fmt: skip
 
-    proc = subprocess.Popen([sys.executable, str(script), *argv("a.jsonl")])
+    proc = subprocess.Popen([sys.executable, "-m", "dedup.cli", *argv("a.jsonl")])
     # kill it in the second pass, once some output is on disk
     output = tmp_path / "a.jsonl"
     deadline = time.monotonic() + 60
