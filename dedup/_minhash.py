@@ -57,6 +57,7 @@ _SHINGLE_MULT: Final = np.array(
     dtype=np.uint64,
 )  # fmt: skip
 _CHUNK: Final = 4096
+_POWERS_CACHED: Final = 1 << 16
 _S30: Final = np.uint64(30)
 _S27: Final = np.uint64(27)
 _S31: Final = np.uint64(31)
@@ -142,6 +143,8 @@ class _Powers:
         self.inv: U64 = np.ones(1, dtype=np.uint64)
 
     def get(self, n: int) -> tuple[U64, U64]:
+        if n > _POWERS_CACHED:  # a big batch: computed for it alone, not kept
+            return self._compute(n)
         if len(self.pow) < n:
             size = max(n, 2 * len(self.pow), 1024)
             p = np.full(size, _POLY, dtype=np.uint64)
@@ -151,6 +154,14 @@ class _Powers:
             q[0] = 1
             self.inv = np.cumprod(q, dtype=np.uint64)
         return self.pow[:n], self.inv[:n]
+
+    @staticmethod
+    def _compute(n: int) -> tuple[U64, U64]:
+        p = np.full(n, _POLY, dtype=np.uint64)
+        p[0] = 1
+        q = np.full(n, _POLY_INV, dtype=np.uint64)
+        q[0] = 1
+        return np.cumprod(p, dtype=np.uint64), np.cumprod(q, dtype=np.uint64)
 
 
 _POWERS: Final = _Powers()
