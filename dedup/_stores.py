@@ -517,7 +517,7 @@ local nb = #keys / 4
 local total = 0
 local vals = {}
 for b = 0, nb - 1 do
-  local v = redis.call('HGET', p .. ':b:' .. b, string.sub(keys, b * 4 + 1, b * 4 + 4))
+  local v = redis.call('HGET', KEYS[b + 1], string.sub(keys, b * 4 + 1, b * 4 + 4))
   vals[b] = v or ''
   total = total + #vals[b] / 4
 end
@@ -540,7 +540,7 @@ local rec = ARGV[4]
 redis.call('SETRANGE', p .. ':rec', slot * #rec, rec)
 local packed = struct.pack('>I4', slot)
 for b = 0, nb - 1 do
-  redis.call('HSET', p .. ':b:' .. b, string.sub(keys, b * 4 + 1, b * 4 + 4), vals[b] .. packed)
+  redis.call('HSET', KEYS[b + 1], string.sub(keys, b * 4 + 1, b * 4 + 4), vals[b] .. packed)
 end
 redis.call('HSET', p .. ':ids', id, slot)
 redis.call('HSET', p .. ':names', slot, id)
@@ -554,6 +554,8 @@ if site ~= '' then
 end
 return {'inserted', tostring(slot)}
 """
+
+_SHARD_SHIFT: Final = 20
 
 _REMOVE_SCRIPT: Final = """
 local p = ARGV[1]
@@ -569,8 +571,9 @@ return 1
 class RedisStore:
     """The index in a Redis server, shared by any number of worker processes.
 
-    Keys (``prefix`` defaults to ``dedup``): ``P:b:<band>`` hashes from band key to the
-    packed slots in that bucket; ``P:rec`` one string with a fixed-size record (signature,
+    Keys (``prefix`` defaults to ``dedup``): ``P:b:<band>:<shard>`` small hashes (4,096
+    shards per band, so they stay in Redis's compact listpack encoding up to about half a
+    million documents) from band key to the packed slots in that bucket; ``P:rec`` one string with a fixed-size record (signature,
     content hash, length) per slot; ``P:ids``/``P:names`` between ids and slots; ``P:dups``
     the verdicts of duplicates; ``P:sites``/``P:lines:<site>`` line statistics.
     """
@@ -624,11 +627,12 @@ class RedisStore:
     def _add_one(self, doc: Doc, threshold: float, keep: str) -> Verdict:
         p = self.prefix
         keys = struct.pack(f"<{len(doc.keys)}I", *doc.keys)
+        buckets_at = [f"{p}:b:{b}:{h >> _SHARD_SHIFT}" for b, h in enumerate(doc.keys)]
         rec = self._rec.pack(doc.sig, doc.content, min(doc.length, 2**32 - 1))
         while True:
             pipe = self.client.pipeline(transaction=False)
-            for b in range(len(doc.keys)):
-                pipe.hget(f"{p}:b:{b}", keys[b * 4 : b * 4 + 4])
+            for b, name in enumerate(buckets_at):
+                pipe.hget(name, keys[b * 4 : b * 4 + 4])
             buckets = pipe.execute()
             total = sum(len(v) // 4 for v in buckets if v)
             slots: list[int] = []
@@ -670,6 +674,7 @@ class RedisStore:
             elif out.action == "replace":
                 evict_json = json.dumps([doc.doc_id, out.similarity, out.rule])
             res = self._add(
+                keys=buckets_at,
                 args=[
                     p,
                     doc.doc_id,
