@@ -573,8 +573,8 @@ class RedisStore:
 
     Keys (``prefix`` defaults to ``dedup``): ``P:b:<band>:<shard>`` small hashes (4,096
     shards per band, so they stay in Redis's compact listpack encoding up to about half a
-    million documents) from band key to the packed slots in that bucket; ``P:rec`` one string with a fixed-size record (signature,
-    content hash, length) per slot; ``P:ids``/``P:names`` between ids and slots; ``P:dups``
+    million documents) from band key to the packed slots in that bucket; ``P:rec`` one
+    string with a fixed-size record (signature, content hash, length) per slot; ``P:ids``/``P:names`` between ids and slots; ``P:dups``
     the verdicts of duplicates; ``P:sites``/``P:lines:<site>`` line statistics.
     """
 
