@@ -574,8 +574,9 @@ class RedisStore:
     Keys (``prefix`` defaults to ``dedup``): ``P:b:<band>:<shard>`` small hashes (4,096
     shards per band, so they stay in Redis's compact listpack encoding up to about half a
     million documents) from band key to the packed slots in that bucket; ``P:rec`` one
-    string with a fixed-size record (signature, content hash, length) per slot; ``P:ids``/``P:names`` between ids and slots; ``P:dups``
-    the verdicts of duplicates; ``P:sites``/``P:lines:<site>`` line statistics.
+    string with a fixed-size record (signature, content hash, length) per slot;
+    ``P:ids``/``P:names`` between ids and slots; ``P:dups`` the verdicts of duplicates;
+    ``P:sites``/``P:lines:<site>`` line statistics.
     """
 
     def __init__(
@@ -687,7 +688,7 @@ class RedisStore:
                     evict_json,
                     doc.site if doc.site is not None else "",
                     *doc.lines,
-                ]
+                ],
             )
             status = res[0].decode()
             if status == "retry":
