@@ -114,6 +114,16 @@ def test_chinese_is_shingled_by_characters() -> None:
     assert not corpus.add("zh3", CHINESE_OTHER).is_duplicate
 
 
+def test_thai_is_shingled_by_characters() -> None:
+    base = "รัฐบาลประกาศมาตรการช่วยเหลือเกษตรกรที่ได้รับผลกระทบจากน้ำท่วมในภาคเหนือ"
+    corpus = Corpus()
+    corpus.add("th", base + "เมื่อวันจันทร์ที่ผ่านมา")
+    v = corpus.add("th2", base + "เมื่อวันอังคารที่ผ่านมา")
+    assert (v.is_duplicate, v.duplicate_of) == (True, "th")
+    other = "นักท่องเที่ยวต่างชาติเดินทางมาเยือนจังหวัดเชียงใหม่เพิ่มขึ้นอย่างต่อเนื่องในช่วงเทศกาลปีใหม่"
+    assert not corpus.add("th3", other).is_duplicate
+
+
 def test_signatures_are_the_same_in_another_process() -> None:
     params = SignatureParams()
     here = signatures([STORY, CHINESE], params)
