@@ -17,10 +17,14 @@ from dedup._synth import generate
 
 pytest.importorskip("pyspark", reason="pyspark is not installed (pip install '.[spark]')")
 pytest.importorskip("pyarrow", reason="pyarrow is not installed (pip install '.[spark]')")
-pytestmark = pytest.mark.skipif(
-    shutil.which("java") is None and not os.environ.get("JAVA_HOME"),
-    reason="no Java runtime (apt-get install openjdk-17-jre-headless)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        shutil.which("java") is None and not os.environ.get("JAVA_HOME"),
+        reason="no Java runtime (apt-get install openjdk-17-jre-headless)",
+    ),
+    # pyspark warns about pandas 3 on every pandas UDF; the tests prove the results
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+]
 
 
 @pytest.fixture(scope="module")
