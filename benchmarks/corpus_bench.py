@@ -297,6 +297,39 @@ def spark_child(data: str, master: str, out: str) -> None:
     Path(out).write_text(json.dumps(result))
 
 
+def scale_run(n: int) -> dict[str, Any]:
+    """Corpus alone on ``n`` documents: throughput and size (no baselines, no recall)."""
+    from dedup import Corpus
+    from dedup._synth import generate
+
+    t0 = time.perf_counter()
+    docs = [(d.doc_id, d.text) for d in generate(n, seed=2024)]
+    gen = time.perf_counter() - t0
+    before = _rss()
+    corpus = Corpus(threshold=THRESHOLD, bands=BANDS, rows=ROWS, num_perm=NUM_PERM)
+    start = time.perf_counter()
+    dups = 0
+    for k in range(0, n, 10_000):
+        dups += sum(v.is_duplicate for v in corpus.add_many(docs[k : k + 10_000]))
+    elapsed = time.perf_counter() - start
+    result = {
+        "docs": n,
+        "generate_seconds": gen,
+        "seconds": elapsed,
+        "docs_per_s": n / elapsed,
+        "indexed": len(corpus),
+        "duplicates": dups,
+        "index_bytes_per_doc": corpus.nbytes() / len(corpus),
+        "rss_bytes_per_doc": (_rss() - before) / len(corpus),
+    }
+    print(
+        f"scale: {n:,} docs in {elapsed:.1f}s ({result['docs_per_s']:.0f} docs/s), "
+        f"{len(corpus):,} indexed, index {result['index_bytes_per_doc']:.0f} B/doc, "
+        f"RSS {result['rss_bytes_per_doc']:.0f} B/doc"
+    )
+    return result
+
+
 # -- driver -----------------------------------------------------------------------------
 
 
@@ -321,6 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--spark-docs", type=int, default=None, help="documents for Spark (20,000)")
     p.add_argument("--no-spark", action="store_true")
     p.add_argument("--json", default=None, help="also write the results to this file")
+    p.add_argument(
+        "--scale", type=int, default=None, help="only Corpus on this many documents (1000000)"
+    )
     p.add_argument("--child", default=None, help=argparse.SUPPRESS)
     p.add_argument("--data", default=None, help=argparse.SUPPRESS)
     p.add_argument("--out", default=None, help=argparse.SUPPRESS)
@@ -333,6 +369,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.child:
         _child(args.child, args.data, args.out, args.store)
+        return 0
+
+    if args.scale:
+        result = scale_run(args.scale)
+        if args.json:
+            Path(args.json).write_text(json.dumps(result, indent=2))
         return 0
 
     from dedup._synth import generate
