@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ._api import clean, explain
 from ._config import CleanConfig, KeepPolicy, Scope, SegmentMode
+from ._corpus import BoilerplateRemoval, Corpus, CorpusReport, StoreError, Verdict
 from ._errors import ConfigError, DedupError, InputTooLargeError
 from ._normalize import normalize_text
 from ._render import apply_removals
@@ -18,8 +19,11 @@ from ._verify import similarity
 __version__ = "0.1.0"
 
 __all__ = [
+    "BoilerplateRemoval",
     "CleanConfig",
     "ConfigError",
+    "Corpus",
+    "CorpusReport",
     "DedupError",
     "InputTooLargeError",
     "KeepPolicy",
@@ -28,6 +32,8 @@ __all__ = [
     "Rule",
     "Scope",
     "SegmentMode",
+    "StoreError",
+    "Verdict",
     "__version__",
     "apply_removals",
     "clean",

@@ -1,0 +1,398 @@
+"""The corpus layer: near-duplicate documents across a crawl, and per-site boilerplate.
+
+:class:`Corpus` streams documents through a MinHash LSH index (see ``_minhash.py``) kept
+in memory, in SQLite or in Redis (see ``_stores.py``). Every LSH candidate is verified
+(content hash for exact copies, the estimated Jaccard similarity of the two shingle sets
+for near-duplicates) before a verdict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Final
+
+from ._api import explain as _explain
+from ._config import CleanConfig, resolve_config
+from ._errors import ConfigError
+from ._minhash import SignatureParams, signatures
+from ._normalize import normalize_text
+from ._render import _deleted_spans
+from ._segment import segment
+from ._stores import Doc, Store, StoreError, Verdict, open_store
+from ._types import Removal, Report
+
+__all__ = ["BoilerplateRemoval", "Corpus", "CorpusReport", "StoreError", "Verdict"]
+
+_MAX_LINE_CHARS: Final = 400
+_BATCH: Final = 512
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplateRemoval:
+    """A line removed because many documents of the same site carry it.
+
+    Attributes:
+        span: ``(start, end)`` of the line in the input.
+        text: the line.
+        deleted_span: the span actually deleted (the line and its terminator, and a
+            blank-line separator when its whole block went).
+        rule: always ``"site-boilerplate"``.
+        frequency: how many indexed documents of the site carry the line.
+        site_docs: how many indexed documents the site has.
+    """
+
+    span: tuple[int, int]
+    text: str
+    deleted_span: tuple[int, int]
+    rule: str
+    frequency: int
+    site_docs: int
+
+    @property
+    def share(self) -> float:
+        """``frequency / site_docs``."""
+        return self.frequency / self.site_docs if self.site_docs else 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict of this record."""
+        return {
+            "span": list(self.span),
+            "text": self.text,
+            "deleted_span": list(self.deleted_span),
+            "rule": self.rule,
+            "frequency": self.frequency,
+            "site_docs": self.site_docs,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusReport:
+    """What :meth:`Corpus.explain` returns.
+
+    Attributes:
+        text: the cleaned text (what :meth:`Corpus.clean` returns).
+        removals: units removed as copies within the document (as :func:`dedup.explain`).
+        boilerplate: lines removed as the site's boilerplate or repeated captions.
+    """
+
+    text: str
+    removals: tuple[Removal, ...]
+    boilerplate: tuple[BoilerplateRemoval, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict of this report."""
+        return {
+            "text": self.text,
+            "removals": [r.to_dict() for r in self.removals],
+            "boilerplate": [b.to_dict() for b in self.boilerplate],
+        }
+
+
+class Corpus:
+    """An index of documents that finds near-duplicates and learns per-site boilerplate.
+
+    Args:
+        store: ``None`` (in memory), ``"sqlite:///path.db"`` (a file; four slashes for an
+            absolute path) or ``"redis://host:port/db"`` (shared by several processes).
+        threshold: minimum estimated Jaccard similarity (0.5-1) of two documents' shingle
+            sets for a near-duplicate. With 128 permutations the estimate is within about
+            0.04 of the truth near 0.8, so the default 0.7 catches pairs at 0.8 and above.
+        keep: ``"first"`` keeps the document added first; ``"longest"`` lets a longer
+            copy replace the indexed one.
+        num_perm, bands, rows: MinHash permutations and LSH banding (``bands * rows <=
+            num_perm``). The defaults (128, 18 x 7) find 98.6% of pairs at Jaccard 0.8 as
+            candidates and 13% at 0.5.
+        word_shingle: words per shingle for scripts with spaces.
+        char_shingle: characters per shingle for Chinese, Japanese, Thai and the like.
+        seed: seed of every hash.
+        max_bucket: at most this many indexed documents per band bucket are checked (a
+            page shared by many documents cannot make one add slow).
+        boilerplate_share: a line is boilerplate for a site when more than this share of
+            the site's documents carry it...
+        boilerplate_min_docs: ...and at least this many.
+        clean_config: options of the within-document :func:`dedup.clean`.
+        prefix: key prefix of a Redis index.
+
+    >>> with Corpus() as corpus:
+    ...     story = "The city council approved the new budget on Tuesday evening. " * 3
+    ...     corpus.add("a", story).is_duplicate
+    ...     v = corpus.add("b", story + "Updated at 9pm.")
+    ...     v.is_duplicate, v.duplicate_of, v.rule
+    ...     len(corpus), "a" in corpus, "b" in corpus
+    False
+    (True, 'a', 'near-duplicate')
+    (1, True, False)
+    """
+
+    def __init__(
+        self,
+        store: str | None = None,
+        *,
+        threshold: float = 0.7,
+        keep: str = "first",
+        num_perm: int = 128,
+        bands: int = 18,
+        rows: int = 7,
+        word_shingle: int = 3,
+        char_shingle: int = 4,
+        seed: int = 1,
+        max_bucket: int = 100,
+        boilerplate_share: float = 0.25,
+        boilerplate_min_docs: int = 5,
+        clean_config: CleanConfig | None = None,
+        prefix: str = "dedup",
+    ) -> None:
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
+            raise ConfigError(f"threshold must be a number from 0.5 to 1.0, got {threshold!r}")
+        if not 0.5 <= threshold <= 1.0:
+            raise ConfigError(f"threshold must be a number from 0.5 to 1.0, got {threshold!r}")
+        if keep not in ("first", "longest"):
+            raise ConfigError(f"keep must be one of 'first', 'longest', got {keep!r}")
+        if isinstance(max_bucket, bool) or not isinstance(max_bucket, int) or max_bucket < 1:
+            raise ConfigError(f"max_bucket must be a whole number >= 1, got {max_bucket!r}")
+        if not 0.0 < boilerplate_share <= 1.0:
+            raise ConfigError(
+                f"boilerplate_share must be a number above 0 and at most 1, "
+                f"got {boilerplate_share!r}"
+            )
+        if not isinstance(boilerplate_min_docs, int) or boilerplate_min_docs < 1:
+            raise ConfigError(
+                f"boilerplate_min_docs must be a whole number >= 1, got {boilerplate_min_docs!r}"
+            )
+        self.params = SignatureParams(
+            num_perm=num_perm,
+            bands=bands,
+            rows=rows,
+            word_shingle=word_shingle,
+            char_shingle=char_shingle,
+            seed=seed,
+        )
+        self.threshold = float(threshold)
+        self.keep = keep
+        self.max_bucket = max_bucket
+        self.boilerplate_share = boilerplate_share
+        self.boilerplate_min_docs = boilerplate_min_docs
+        self.clean_config = resolve_config(clean_config, {})
+        self._store: Store = open_store(store, self.params, max_bucket=max_bucket, prefix=prefix)
+
+    @property
+    def address(self) -> str:
+        """Where the index lives: ``"memory"``, or the store URL."""
+        return self._store.address
+
+    # -- near-duplicate documents ------------------------------------------------------
+    def add(self, doc_id: str, text: str, *, site: str | None = None) -> Verdict:
+        """Check one document against the index and record it unless it is a duplicate.
+
+        Adding an id that was added before changes nothing and returns the verdict
+        recorded then (with ``seen=True``): a rerun over the same input is idempotent.
+        """
+        return self.add_many([(doc_id, text, site)])[0]
+
+    def add_many(
+        self, docs: Iterable[tuple[str, str] | tuple[str, str, str | None]]
+    ) -> list[Verdict]:
+        """Add documents in order; each batch of up to 512 is one transaction.
+
+        Returns one verdict per document, in input order. Documents of one batch are
+        checked against each other too, exactly as if added one by one.
+        """
+        out: list[Verdict] = []
+        for batch in _batches(docs, _BATCH):
+            prepared = self._prepare(batch)
+            out.extend(self._store.add_batch(prepared, self.threshold, self.keep))
+        return out
+
+    def _prepare(self, batch: list[tuple[str, str, str | None]]) -> list[Doc]:
+        for doc_id, text, site in batch:
+            _check(doc_id, text, site)
+        sigs = signatures([t for _, t, _ in batch], self.params)
+        keys = sigs.bands.tolist()
+        raw = sigs.sig
+        content = sigs.content.tolist()
+        length = sigs.length.tolist()
+        return [
+            Doc(
+                doc_id=doc_id,
+                site=site,
+                keys=tuple(keys[i]),
+                sig=raw[i].tobytes(),
+                content=content[i],
+                length=length[i],
+                lines=_line_hashes(text) if site is not None else (),
+            )
+            for i, (doc_id, text, site) in enumerate(batch)
+        ]
+
+    def verdict(self, doc_id: str) -> Verdict | None:
+        """The verdict recorded when ``doc_id`` was added, or ``None`` if it never was."""
+        return self._store.verdict(doc_id)
+
+    def remove(self, doc_id: str) -> None:
+        """Take a document out of the index; raises ``KeyError`` if it is not indexed."""
+        if not self._store.remove(doc_id):
+            raise KeyError(doc_id)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, str) and self._store.contains(doc_id)
+
+    def __len__(self) -> int:
+        return self._store.count()
+
+    def nbytes(self) -> int:
+        """Bytes of the in-memory index arrays (memory and SQLite stores; ids excluded)."""
+        return self._store.nbytes()
+
+    # -- boilerplate ----------------------------------------------------------------
+    def clean(self, doc_id: str, text: str, *, site: str | None = None) -> str:
+        """:func:`dedup.clean` plus removal of the site's boilerplate lines.
+
+        A line is the site's boilerplate (a share button, "TOP TRENDING", a stock
+        caption) when more than ``boilerplate_share`` of the site's indexed documents,
+        and at least ``boilerplate_min_docs`` of them, carry it. Documents teach the
+        corpus their lines when they are added with a ``site``: add the crawl first, then
+        clean it.
+        """
+        return self.explain(doc_id, text, site=site).text
+
+    def explain(self, doc_id: str, text: str, *, site: str | None = None) -> CorpusReport:
+        """Like :meth:`clean`, and say what was removed and why.
+
+        >>> corpus = Corpus(boilerplate_min_docs=2)
+        >>> for i in range(3):
+        ...     _ = corpus.add(f"d{i}", f"Story number {i} about the harbour.\\nShare this article",
+        ...                    site="example.org")
+        >>> report = corpus.explain("d0", "Story number 0 about the harbour.\\nShare this article",
+        ...                         site="example.org")
+        >>> report.text
+        'Story number 0 about the harbour.'
+        >>> b = report.boilerplate[0]
+        >>> b.text, b.rule, b.frequency, b.site_docs
+        ('Share this article', 'site-boilerplate', 3, 3)
+        """
+        _check(doc_id, text, site)
+        report: Report = _explain(text, self.clean_config)
+        if site is None:
+            return CorpusReport(report.text, report.removals, ())
+        seg = segment(text, self.clean_config.segment)
+        spans = list(zip(seg.starts, seg.ends, strict=True))
+        line_keys = [_line_key(text[start:end]) for start, end in spans]
+        wanted = sorted({h for h in line_keys if h is not None})
+        site_docs, counts = self._store.line_counts(site, wanted)
+        freq = dict(zip(wanted, counts, strict=True))
+        floor = max(self.boilerplate_min_docs, 1)
+        removed_within = {r.span for r in report.removals}
+        boiler: dict[int, int] = {}
+        for k, span in enumerate(spans):
+            h = line_keys[k]
+            if h is None or span in removed_within:
+                continue
+            n = freq.get(h, 0)
+            if n >= floor and n > self.boilerplate_share * site_docs:
+                boiler[k] = n
+        if not boiler:
+            return CorpusReport(report.text, report.removals, ())
+        by_span = {span: k for k, span in enumerate(spans)}
+        gone = {by_span[r.span] for r in report.removals} | set(boiler)
+        deleted = _deleted_spans(seg, gone)
+        removals = tuple(
+            Removal(
+                span=r.span,
+                text=r.text,
+                kept_span=r.kept_span,
+                kept_text=r.kept_text,
+                similarity=r.similarity,
+                rule=r.rule,
+                position=r.position,
+                deleted_span=deleted[by_span[r.span]],
+            )
+            for r in report.removals
+        )
+        boilerplate = tuple(
+            BoilerplateRemoval(
+                span=spans[k],
+                text=text[spans[k][0] : spans[k][1]],
+                deleted_span=deleted[k],
+                rule="site-boilerplate",
+                frequency=n,
+                site_docs=site_docs,
+            )
+            for k, n in sorted(boiler.items())
+        )
+        pieces: list[str] = []
+        pos = 0
+        for start, end in sorted(deleted[k] for k in gone):
+            pieces.append(text[pos:start])
+            pos = end
+        pieces.append(text[pos:])
+        return CorpusReport("".join(pieces), removals, boilerplate)
+
+    # -- lifecycle ------------------------------------------------------------------
+    def close(self) -> None:
+        """Release the store (closes the database file or the connection)."""
+        self._store.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Corpus({self.address!r}, threshold={self.threshold}, keep={self.keep!r})"
+
+
+def _check(doc_id: object, text: object, site: object) -> None:
+    if not isinstance(doc_id, str):
+        raise TypeError(f"doc_id must be str, not {type(doc_id).__name__}")
+    if not isinstance(text, str):
+        if isinstance(text, (bytes, bytearray)):
+            raise TypeError("text must be str, not bytes; decode it first")
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    if site is not None and not isinstance(site, str):
+        raise TypeError(f"site must be str or None, not {type(site).__name__}")
+
+
+def _batches(
+    docs: Iterable[tuple[str, str] | tuple[str, str, str | None]], size: int
+) -> Iterator[list[tuple[str, str, str | None]]]:
+    batch: list[tuple[str, str, str | None]] = []
+    for item in docs:
+        if len(item) == 2:
+            batch.append((item[0], item[1], None))
+        elif len(item) == 3:
+            batch.append((item[0], item[1], item[2]))
+        else:
+            raise TypeError("each document must be (doc_id, text) or (doc_id, text, site)")
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _line_key(line: str) -> int | None:
+    """Stable 62-bit hash of a line's comparison key; ``None`` for blank or long lines."""
+    if len(line) > _MAX_LINE_CHARS:
+        return None
+    key = normalize_text(line)
+    if not key:
+        return None
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") >> 2
+
+
+def _line_hashes(text: str) -> tuple[int, ...]:
+    seen: dict[int, None] = {}
+    for line in text.splitlines():
+        h = _line_key(line)
+        if h is not None:
+            seen[h] = None
+    return tuple(seen)

@@ -1,0 +1,209 @@
+"""A compact in-memory LSH index: band keys chained through flat arrays.
+
+Per document the index holds: the 4-bit signature (``num_perm / 2`` bytes), a 16-bit
+fingerprint and a 32-bit chain link per band, the content hash (8 bytes), the length
+(4 bytes) and a live flag (1 byte); plus the chain heads, one 32-bit slot per bucket with
+at most two documents per bucket on average. At 128 permutations and 18 bands that is
+about 220-260 bytes per document, with no Python object per document.
+
+A bucket is chosen by the low bits of the 32-bit band key and the fingerprint holds the
+high 16 bits; the table has at least 2**16 buckets per band, so a chain entry matches a
+query only when all 32 bits agree. Chains run newest first.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["LSHIndex"]
+
+_MIN_BITS = 16
+
+
+class LSHIndex:
+    """Band-key chains plus the per-document records needed to verify candidates.
+
+    >>> ix = LSHIndex(bands=2, sig_bytes=4, max_bucket=10)
+    >>> ix.insert([7, 9], b"abcd", 1, 10)
+    0
+    >>> ix.insert([7, 5], b"abce", 2, 12)
+    1
+    >>> ix.candidates([7, 1])
+    [1, 0]
+    >>> ix.kill(1); ix.candidates([7, 1])
+    [0]
+    """
+
+    def __init__(self, *, bands: int, sig_bytes: int, max_bucket: int) -> None:
+        self.bands = bands
+        self.sig_bytes = sig_bytes
+        self.max_bucket = max_bucket
+        self.bits = _MIN_BITS
+        self.heads = array("i", [-1]) * (bands << self.bits)
+        self.fp = array("H")
+        self.nxt = array("i")
+        self.sig = bytearray()
+        self.content = array("Q")
+        self.length = array("I")
+        self.alive = bytearray()
+        self.live = 0
+
+    def __len__(self) -> int:
+        return self.live
+
+    @property
+    def slots(self) -> int:
+        """Number of slots used, dead ones included."""
+        return len(self.alive)
+
+    def nbytes(self) -> int:
+        """Bytes held by the index arrays (allocated capacity is close to this)."""
+        return (
+            sum(
+                a.itemsize * len(a)
+                for a in (self.heads, self.fp, self.nxt, self.content, self.length)
+            )
+            + len(self.sig)
+            + len(self.alive)
+        )
+
+    def candidates(self, keys: Sequence[int]) -> list[int]:
+        """Live slots sharing at least one band key with ``keys``, newest first per band.
+
+        At most ``max_bucket`` live entries are taken from each band's bucket.
+        """
+        heads, fp, nxt, alive = self.heads, self.fp, self.nxt, self.alive
+        bands, mask, cap = self.bands, (1 << self.bits) - 1, self.max_bucket
+        out: list[int] = []
+        seen: set[int] = set()
+        for b, h in enumerate(keys):
+            s = heads[(b << self.bits) | (h & mask)]
+            f = h >> 16
+            taken = 0
+            while s >= 0:
+                if fp[s * bands + b] == f and alive[s]:
+                    if s not in seen:
+                        seen.add(s)
+                        out.append(s)
+                    taken += 1
+                    if taken >= cap:
+                        break
+                s = nxt[s * bands + b]
+        return out
+
+    def record(self, slot: int) -> tuple[bytes, int, int]:
+        """``(signature, content hash, length)`` of one slot."""
+        k = self.sig_bytes
+        return bytes(self.sig[slot * k : (slot + 1) * k]), self.content[slot], self.length[slot]
+
+    def sigs(self, slots: Sequence[int]) -> npt.NDArray[np.uint8]:
+        """The signatures of ``slots`` as a ``uint8[len(slots), sig_bytes]`` array."""
+        k = self.sig_bytes
+        buf = b"".join(self.sig[s * k : (s + 1) * k] for s in slots)
+        return np.frombuffer(buf, dtype=np.uint8).reshape(len(slots), k)
+
+    def insert(self, keys: Sequence[int], sig: bytes, content: int, length: int) -> int:
+        """Add one document; returns its slot."""
+        slot = len(self.alive)
+        bands, bits, mask = self.bands, self.bits, (1 << self.bits) - 1
+        heads = self.heads
+        for b, h in enumerate(keys):
+            pos = (b << bits) | (h & mask)
+            self.nxt.append(heads[pos])
+            heads[pos] = slot
+            self.fp.append(h >> 16)
+        self.sig += sig
+        self.content.append(content)
+        self.length.append(min(length, 2**32 - 1))
+        self.alive.append(1)
+        self.live += 1
+        if slot + 1 > (2 << self.bits) and bands:
+            self._rebuild(self.bits + 1)
+        return slot
+
+    def kill(self, slot: int) -> None:
+        """Mark a slot dead: it stays in the chains but is never a candidate again."""
+        if self.alive[slot]:
+            self.alive[slot] = 0
+            self.live -= 1
+
+    def clear(self) -> None:
+        """Forget everything (keeps the table size)."""
+        self.__init__(bands=self.bands, sig_bytes=self.sig_bytes, max_bucket=self.max_bucket)  # type: ignore[misc]
+
+    def full_keys(self) -> npt.NDArray[np.uint32]:
+        """The 32-bit band keys of every slot (``uint32[slots, bands]``), from the chains."""
+        n, bands, size = len(self.alive), self.bands, 1 << self.bits
+        low = np.zeros((n, bands), dtype=np.uint32)
+        heads = np.array(self.heads, dtype=np.int64)
+        nxt = np.array(self.nxt, dtype=np.int64)
+        for b in range(bands):
+            cur = heads[b * size : (b + 1) * size]
+            bucket = np.flatnonzero(cur >= 0)
+            cur = cur[bucket]
+            while len(cur):
+                low[cur, b] = bucket
+                cur = nxt[cur * bands + b]
+                keep = cur >= 0
+                cur, bucket = cur[keep], bucket[keep]
+        fp = np.array(self.fp, dtype=np.uint32).reshape(n, bands)
+        out: npt.NDArray[np.uint32] = (fp << np.uint32(16)) | (low & np.uint32(0xFFFF))
+        return out
+
+    def _rebuild(self, bits: int) -> None:
+        keys = self.full_keys()
+        alive = np.frombuffer(bytes(self.alive), dtype=np.uint8).astype(bool)
+        self.load_chains(keys, alive, bits)
+
+    def load_chains(
+        self, keys: npt.NDArray[np.uint32], alive: npt.NDArray[np.bool_], bits: int | None = None
+    ) -> None:
+        """(Re)build heads, links and fingerprints from full band keys of every slot."""
+        n, bands = keys.shape[0], self.bands
+        if bits is None:
+            bits = _MIN_BITS
+            while n > (2 << bits):
+                bits += 1
+        size = 1 << bits
+        heads = np.full(bands * size, -1, dtype=np.int32)
+        nxt = np.full(n * bands, -1, dtype=np.int32)
+        slots = np.flatnonzero(alive).astype(np.int64)
+        for b in range(bands):
+            if not len(slots):
+                break
+            bucket = (keys[slots, b] & np.uint32(size - 1)).astype(np.int64)
+            order = np.lexsort((slots, bucket))
+            sb, ss = bucket[order], slots[order]
+            same = np.zeros(len(ss), dtype=bool)
+            same[1:] = sb[1:] == sb[:-1]
+            prev = np.empty_like(ss)
+            prev[0] = -1
+            prev[1:] = ss[:-1]
+            nxt[ss * bands + b] = np.where(same, prev, -1)
+            last = np.ones(len(ss), dtype=bool)
+            last[:-1] = sb[1:] != sb[:-1]
+            heads[b * size + sb[last]] = ss[last]
+        self.bits = bits
+        self.heads = array("i", heads.tobytes())
+        self.nxt = array("i", nxt.tobytes())
+        self.fp = array("H", (keys >> np.uint32(16)).astype(np.uint16).tobytes())
+
+    def load(
+        self,
+        keys: npt.NDArray[np.uint32],
+        sigs: bytes,
+        content: npt.NDArray[np.uint64],
+        length: npt.NDArray[np.uint32],
+        alive: npt.NDArray[np.bool_],
+    ) -> None:
+        """Replace the whole index by ``len(alive)`` slots given as arrays."""
+        self.sig = bytearray(sigs)
+        self.content = array("Q", content.astype(np.uint64).tobytes())
+        self.length = array("I", length.astype(np.uint32).tobytes())
+        self.alive = bytearray(alive.astype(np.uint8).tobytes())
+        self.live = int(alive.sum())
+        self.load_chains(keys, alive)

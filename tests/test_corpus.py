@@ -1,0 +1,397 @@
+"""The corpus layer in memory and in SQLite: verdicts, persistence, boilerplate, crashes."""
+
+# ruff: noqa: RUF001
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dedup
+from dedup import Corpus, Verdict
+from dedup._lshindex import LSHIndex
+from dedup._minhash import SignatureParams, signatures
+from dedup._synth import exact_jaccard, generate
+
+STORY = (
+    "The city council approved a new budget for the harbour district on Tuesday, "
+    "after a debate that lasted well into the night. Residents had asked for more "
+    "money for the ferry service and for repairs to the old sea wall. The mayor said "
+    "the plan would be reviewed again in the spring, when the first figures arrive."
+)
+OTHER = (
+    "A late frost damaged vineyards across the valley this week, and growers fear "
+    "that this year's harvest could be the smallest in a decade. Some farms lit "
+    "small fires between the rows overnight to keep the young buds from freezing."
+)
+CHINESE = "北京市政府今天举行新闻发布会，介绍了今年春节期间交通运输保障工作的最新情况和主要措施。"
+CHINESE_VARIANT = (
+    "北京市政府今天举行新闻发布会，介绍了今年春节期间交通运输保障工作的最新情况与主要措施。"
+)
+CHINESE_OTHER = (
+    "上海博物馆本周末推出青铜器特展，展出来自全国各地的两百余件珍贵文物，吸引大量市民参观。"
+)
+
+
+def test_exact_and_near_duplicates_and_unrelated() -> None:
+    with Corpus() as corpus:
+        assert corpus.add("a", STORY) == Verdict("a", False)
+        exact = corpus.add("b", STORY.upper().replace(",", ""))
+        assert (exact.is_duplicate, exact.duplicate_of, exact.rule) == (True, "a", "exact")
+        assert exact.similarity == 1.0
+        near = corpus.add("c", STORY.replace("Tuesday", "Wednesday") + " More to follow.")
+        assert (near.is_duplicate, near.duplicate_of, near.rule) == (True, "a", "near-duplicate")
+        assert 0.7 <= near.similarity < 1.0
+        assert not corpus.add("d", OTHER).is_duplicate
+        assert len(corpus) == 2
+        assert "a" in corpus
+        assert "d" in corpus
+        assert "b" not in corpus
+        assert "c" not in corpus
+        assert 3 not in corpus
+
+
+def test_rerun_is_idempotent_and_reports_the_recorded_verdict() -> None:
+    corpus = Corpus()
+    first = [corpus.add("a", STORY), corpus.add("b", STORY + " Updated.")]
+    again = [corpus.add("a", STORY), corpus.add("b", "anything else entirely")]
+    assert [v.seen for v in again] == [True, True]
+    assert again[1].duplicate_of == first[1].duplicate_of == "a"
+    assert len(corpus) == 1
+    assert corpus.verdict("b") == again[1]
+    assert corpus.verdict("zzz") is None
+
+
+def test_keep_longest_replaces_the_shorter_copy() -> None:
+    corpus = Corpus(keep="longest")
+    corpus.add("short", STORY)
+    v = corpus.add("long", STORY + " The council meets again on Friday.")
+    assert (v.is_duplicate, v.replaced) == (False, "short")
+    assert "long" in corpus
+    assert "short" not in corpus
+    evicted = corpus.verdict("short")
+    assert evicted is not None
+    assert evicted.duplicate_of == "long"
+    w = corpus.add("shorter", STORY[:-20])
+    assert (w.is_duplicate, w.duplicate_of) == (True, "long")
+
+
+def test_remove_then_add_again_is_not_a_duplicate() -> None:
+    corpus = Corpus()
+    corpus.add("a", STORY)
+    corpus.remove("a")
+    assert "a" not in corpus
+    assert len(corpus) == 0
+    assert not corpus.add("a2", STORY).is_duplicate
+    with pytest.raises(KeyError):
+        corpus.remove("a")
+
+
+def test_duplicates_within_one_batch_are_found() -> None:
+    corpus = Corpus()
+    verdicts = corpus.add_many([("x", STORY), ("y", OTHER), ("z", STORY + " Updated.")])
+    assert [v.is_duplicate for v in verdicts] == [False, False, True]
+    assert verdicts[2].duplicate_of == "x"
+
+
+def test_chinese_is_shingled_by_characters() -> None:
+    corpus = Corpus()
+    corpus.add("zh", CHINESE)
+    v = corpus.add("zh2", CHINESE_VARIANT)
+    assert v.is_duplicate
+    assert v.duplicate_of == "zh"
+    assert not corpus.add("zh3", CHINESE_OTHER).is_duplicate
+
+
+def test_thai_is_shingled_by_characters() -> None:
+    base = "รัฐบาลประกาศมาตรการช่วยเหลือเกษตรกรที่ได้รับผลกระทบจากน้ำท่วมในภาคเหนือ"
+    corpus = Corpus()
+    corpus.add("th", base + "เมื่อวันจันทร์ที่ผ่านมา")
+    v = corpus.add("th2", base + "เมื่อวันอังคารที่ผ่านมา")
+    assert (v.is_duplicate, v.duplicate_of) == (True, "th")
+    other = "นักท่องเที่ยวต่างชาติเดินทางมาเยือนจังหวัดเชียงใหม่เพิ่มขึ้นอย่างต่อเนื่องในช่วงเทศกาลปีใหม่"
+    assert not corpus.add("th3", other).is_duplicate
+
+
+def test_signatures_are_the_same_in_another_process() -> None:
+    params = SignatureParams()
+    here = signatures([STORY, CHINESE], params)
+    code = textwrap.dedent(
+        f"""
+        import json, sys
+        from dedup._minhash import SignatureParams, signatures
+        s = signatures({[STORY, CHINESE]!r}, SignatureParams())
+        print(json.dumps([s.bands.tolist(), s.sig.tolist(), [str(c) for c in s.content]]))
+        """
+    )
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    bands, sig, content = json.loads(out.stdout)
+    assert bands == here.bands.tolist()
+    assert sig == here.sig.tolist()
+    assert content == [str(c) for c in here.content]
+
+
+def test_synthetic_corpus_recall_and_precision() -> None:
+    docs = generate(1500, seed=11)
+    corpus = Corpus()
+    verdicts = corpus.add_many((d.doc_id, d.text) for d in docs)
+    by_id = {d.doc_id: d for d in docs}
+    flagged = [v for v in verdicts if v.is_duplicate]
+    assert flagged
+    assert all(by_id[v.doc_id].cluster == by_id[v.duplicate_of].cluster for v in flagged)
+    members: dict[int, list[int]] = defaultdict(list)
+    relevant = caught = 0
+    for i, d in enumerate(docs):
+        earlier = members[d.cluster]
+        if any(exact_jaccard(docs[j].text, d.text) >= 0.8 for j in earlier):
+            relevant += 1
+            caught += verdicts[i].is_duplicate
+        earlier.append(i)
+    assert relevant > 50
+    assert caught / relevant >= 0.95
+
+
+def test_index_rebuild_keeps_every_candidate() -> None:
+    rng = np.random.default_rng(5)
+    ix = LSHIndex(bands=3, sig_bytes=2, max_bucket=100)
+    keys = rng.integers(0, 2**32, size=(300, 3), dtype=np.uint64)
+    keys[100:200, 1] = keys[:100, 1]  # planted collisions in band 1
+    for row in keys.tolist():
+        ix.insert(row, b"ab", 0, 1)
+    ix.kill(7)
+    before = [ix.candidates(row) for row in keys.tolist()]
+    ix._rebuild(ix.bits + 1)
+    assert [ix.candidates(row) for row in keys.tolist()] == before
+    assert 7 not in before[107]
+    assert sorted(before[150]) == [50, 150]
+
+
+def test_bad_options_and_inputs_are_clear_errors() -> None:
+    with pytest.raises(dedup.ConfigError, match="threshold"):
+        Corpus(threshold=0.2)
+    with pytest.raises(dedup.ConfigError, match="keep"):
+        Corpus(keep="last")
+    with pytest.raises(dedup.ConfigError, match="bands"):
+        Corpus(bands=20, rows=7)
+    with pytest.raises(dedup.ConfigError, match="unknown store"):
+        Corpus("postgres://x")
+    corpus = Corpus()
+    with pytest.raises(TypeError, match="text must be str"):
+        corpus.add("a", b"bytes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="doc_id"):
+        corpus.add(1, "text")  # type: ignore[arg-type]
+
+
+# -- boilerplate ------------------------------------------------------------------------
+
+
+def _site_pages(n: int) -> list[tuple[str, str]]:
+    pages = []
+    for i in range(n):
+        words = [f"w{(i * 31 + k * 17) % 997}x{k % (i + 2)}" for k in range(40)]
+        body = " ".join(words) + "."
+        lines = [body, "Share this article", "TOP TRENDING"]
+        if i % 2 == 0:
+            lines.append("A stock photo of the harbour at dawn, with boats in the mist")
+        pages.append((f"p{i}", "\n".join(lines) + "\n"))
+    return pages
+
+
+def test_site_boilerplate_is_learned_and_removed_with_evidence() -> None:
+    corpus = Corpus(boilerplate_share=0.4, boilerplate_min_docs=3)
+    for doc_id, text in _site_pages(10):
+        corpus.add(doc_id, text, site="news.example")
+    page = "A fresh story about the river.\nShare this article\nTOP TRENDING\nThe end of it.\n"
+    report = corpus.explain("new", page, site="news.example")
+    assert report.text == "A fresh story about the river.\nThe end of it.\n"
+    assert corpus.clean("new", page, site="news.example") == report.text
+    assert [(b.text, b.rule, b.frequency, b.site_docs) for b in report.boilerplate] == [
+        ("Share this article", "site-boilerplate", 10, 10),
+        ("TOP TRENDING", "site-boilerplate", 10, 10),
+    ]
+    caption = "A stock photo of the harbour at dawn, with boats in the mist"
+    assert (
+        corpus.explain("c", f"Story.\n{caption}\n", site="news.example").boilerplate[0].share == 0.5
+    )
+    # other sites, and no site at all, learn nothing from news.example
+    assert corpus.clean("x", page, site="other.example") == page
+    assert corpus.clean("x", page) == page
+    # replaying the deleted spans gives the text
+    spans = sorted(b.deleted_span for b in report.boilerplate)
+    rebuilt, pos = "", 0
+    for start, end in spans:
+        rebuilt, pos = rebuilt + page[pos:start], end
+    assert rebuilt + page[pos:] == report.text
+
+
+def test_boilerplate_share_and_minimum_count_are_respected() -> None:
+    corpus = Corpus(boilerplate_share=0.6, boilerplate_min_docs=3)
+    for doc_id, text in _site_pages(10):
+        corpus.add(doc_id, text, site="s")
+    caption = "A stock photo of the harbour at dawn, with boats in the mist"
+    assert corpus.clean("q", f"Body text.\n{caption}\n", site="s") == f"Body text.\n{caption}\n"
+    few = Corpus(boilerplate_min_docs=20)
+    for doc_id, text in _site_pages(10):
+        few.add(doc_id, text, site="s")
+    assert few.clean("q", "Body.\nShare this article\n", site="s") == "Body.\nShare this article\n"
+
+
+def test_within_document_copies_are_still_removed() -> None:
+    corpus = Corpus()
+    caption = "Firefighters hose down the roof of the burning warehouse near the docks"
+    text = f"Intro.\n{caption}\n{caption}\nEnd."
+    report = corpus.explain("a", text, site="s")
+    assert report.text == dedup.clean(text)
+    assert len(report.removals) == 1
+
+
+# -- SQLite ---------------------------------------------------------------------------
+
+
+def test_sqlite_index_survives_a_restart(tmp_path: Path) -> None:
+    url = "sqlite:////" + str(tmp_path / "idx.db").lstrip("/")
+    with Corpus(url) as corpus:
+        corpus.add("a", STORY, site="s")
+        corpus.add("b", STORY + " Updated.", site="s")
+        corpus.add("c", OTHER, site="s")
+        assert corpus.address == url
+    with Corpus(url) as corpus:
+        assert len(corpus) == 2
+        assert "a" in corpus
+        assert "c" in corpus
+        assert "b" not in corpus
+        v = corpus.add("d", OTHER + " Updated.")
+        assert (v.is_duplicate, v.duplicate_of) == (True, "c")
+        again = corpus.add("b", STORY)
+        assert again.seen
+        assert again.duplicate_of == "a"
+        _, counts = corpus._store.line_counts("s", [])
+        assert counts == []
+    db = sqlite3.connect(tmp_path / "idx.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("SELECT count(*) FROM docs").fetchone()[0] == 2
+    assert db.execute("SELECT count(*) FROM dups").fetchone()[0] == 2
+    assert all(len(r[0]) == 148 for r in db.execute("SELECT data FROM docs"))
+
+
+def test_sqlite_bulk_load_matches_memory(tmp_path: Path) -> None:
+    docs = generate(1600, seed=4)
+    url = "sqlite:////" + str(tmp_path / "bulk.db").lstrip("/")
+    half = len(docs) // 2
+    memory = Corpus()
+    expected = memory.add_many((d.doc_id, d.text) for d in docs)
+    with Corpus(url) as corpus:
+        got = corpus.add_many((d.doc_id, d.text) for d in docs[:half])
+    with Corpus(url) as corpus:  # > 1000 rows: loaded in bulk
+        got += corpus.add_many((d.doc_id, d.text) for d in docs[half:])
+        assert len(corpus) == len(memory)
+    assert got == expected
+
+
+def test_sqlite_options_must_match_the_index(tmp_path: Path) -> None:
+    url = "sqlite:////" + str(tmp_path / "p.db").lstrip("/")
+    Corpus(url).close()
+    with pytest.raises(dedup.ConfigError, match="num_perm=128"):
+        Corpus(url, num_perm=64, bands=8, rows=8)
+
+
+def test_sqlite_missing_directory_names_the_path(tmp_path: Path) -> None:
+    url = "sqlite:////" + str(tmp_path / "nope" / "x.db").lstrip("/")
+    with pytest.raises(dedup.StoreError, match="nope"):
+        Corpus(url)
+
+
+def test_sqlite_locked_by_another_writer_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "locked.db"
+    url = "sqlite:////" + str(path).lstrip("/")
+    corpus = Corpus(url)
+    corpus.add("a", STORY)
+    corpus._store.db.execute("PRAGMA busy_timeout=200")  # type: ignore[attr-defined]
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    with pytest.raises(dedup.StoreError, match=r"locked\.db"):
+        corpus.add_many([("b", OTHER), ("c", OTHER + " x")])
+    other.execute("ROLLBACK")
+    assert "b" not in corpus
+    assert len(corpus) == 1
+    assert not corpus.add("b", OTHER).is_duplicate
+    corpus.close()
+
+
+_WORKER = """
+import json, sys
+from dedup import Corpus
+from dedup._synth import generate
+docs = generate({n}, seed=7)
+with Corpus(sys.argv[1]) as corpus:
+    for k in range(0, len(docs), {batch}):
+        corpus.add_many((d.doc_id, d.text) for d in docs[k:k + {batch}])
+        print(k + {batch}, flush=True)
+"""
+
+
+def test_sigkill_mid_run_loses_nothing_committed_and_resumes(tmp_path: Path) -> None:
+    n, batch = 3000, 100
+    path = tmp_path / "crash.db"
+    url = "sqlite:////" + str(path).lstrip("/")
+    script = tmp_path / "worker.py"
+    script.write_text(_WORKER.format(n=n, batch=batch))
+    proc = subprocess.Popen([sys.executable, str(script), url], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    acknowledged = 0
+    deadline = time.monotonic() + 60
+    while acknowledged < 1000 and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        acknowledged = int(line)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert acknowledged >= 1000, "the worker did not get far enough"
+    docs = generate(n, seed=7)
+    db = sqlite3.connect(path)
+    done = {r[0] for r in db.execute("SELECT doc_id FROM docs UNION SELECT doc_id FROM dups")}
+    db.close()
+    # every acknowledged batch is there, and only whole batches
+    assert len(done) >= acknowledged
+    assert len(done) % batch == 0
+    assert done == {d.doc_id for d in docs[: len(done)]}
+    # a rerun over the whole input resumes to the result of an uninterrupted run
+    with Corpus(url) as corpus:
+        rerun = corpus.add_many((d.doc_id, d.text) for d in docs)
+        assert all(v.seen for v in rerun[: len(done)])
+        kept = {d.doc_id for d in docs if d.doc_id in corpus}
+    reference = Corpus()
+    ref = reference.add_many((d.doc_id, d.text) for d in docs)
+    assert kept == {d.doc_id for d in docs if d.doc_id in reference}
+    strip = [(v.doc_id, v.is_duplicate, v.duplicate_of) for v in rerun]
+    assert strip == [(v.doc_id, v.is_duplicate, v.duplicate_of) for v in ref]
+
+
+def test_batch_shingling_equals_one_by_one() -> None:
+    from dedup._minhash import shingles, shingles_batch
+
+    rng = np.random.default_rng(3)
+    pieces = ["alpha", "Beta", "ÉTÉ", "straße", "北京", "市政府", "ไทย", "x", "42", "—", "\n", " "]
+    texts = ["".join(rng.choice(pieces, size=int(rng.integers(0, 30)))) for _ in range(300)]
+    texts += ["", "a", "a b", "ǅ ŉ ß ﬁ", "\ud800 lone surrogate here"]
+    params = SignatureParams()
+    got, content = shingles_batch(texts, params)
+    for text, sh, c in zip(texts, got, content.tolist(), strict=True):
+        want, want_c = shingles(text, params)
+        assert sh.tolist() == want.tolist(), text
+        assert c == want_c, text

@@ -1,0 +1,216 @@
+"""The Redis store against a real redis-server started on 127.0.0.1 by the tests."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import dedup
+from dedup import Corpus
+from dedup._synth import generate
+
+redis = pytest.importorskip("redis", reason="redis-py is not installed (pip install '.[redis]')")
+
+REDIS_SERVER = shutil.which("redis-server")
+pytestmark = pytest.mark.skipif(
+    REDIS_SERVER is None, reason="redis-server binary not found (apt-get install redis-server)"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass
+class RedisServer:
+    port: int
+    workdir: Path
+    durable: bool = False
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        assert REDIS_SERVER is not None
+        self.proc = subprocess.Popen(
+            [
+                REDIS_SERVER,
+                "--port", str(self.port),
+                "--bind", "127.0.0.1",
+                "--dir", str(self.workdir),
+                "--save", "",
+                "--appendonly", "yes" if self.durable else "no",
+                "--appendfsync", "always",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        client = redis.Redis(host="127.0.0.1", port=self.port)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                if client.ping():
+                    break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        client.close()
+
+    def kill(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[RedisServer]:
+    srv = RedisServer(_free_port(), tmp_path)
+    srv.start()
+    yield srv
+    srv.kill()
+
+
+@pytest.fixture
+def durable_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A server with an fsynced append-only file, so state survives a kill."""
+    srv = RedisServer(_free_port(), tmp_path, durable=True)
+    srv.start()
+    yield srv
+    srv.kill()
+
+
+def test_redis_gives_the_same_verdicts_as_memory(server: RedisServer) -> None:
+    docs = generate(300, seed=21)
+    memory = Corpus()
+    expected = memory.add_many((d.doc_id, d.text, d.site) for d in docs)
+    with Corpus(server.url) as corpus:
+        got = corpus.add_many((d.doc_id, d.text, d.site) for d in docs)
+        assert got == expected
+        assert len(corpus) == len(memory)
+        page = docs[0].text
+        assert corpus.explain("x", page, site=docs[0].site) == memory.explain(
+            "x", page, site=docs[0].site
+        )
+        again = corpus.add(docs[5].doc_id, docs[5].text)
+        assert again.seen
+        kept = next(d.doc_id for d, v in zip(docs, got, strict=True) if not v.is_duplicate)
+        corpus.remove(kept)
+        assert kept not in corpus
+        assert len(corpus) == len(memory) - 1
+        with pytest.raises(KeyError):
+            corpus.remove(kept)
+
+
+def test_redis_options_must_match_the_index(server: RedisServer) -> None:
+    Corpus(server.url).close()
+    with pytest.raises(dedup.ConfigError, match="seed"):
+        Corpus(server.url, seed=2)
+    Corpus(server.url, seed=2, prefix="other").close()
+
+
+def test_unreachable_redis_names_the_address() -> None:
+    url = f"redis://127.0.0.1:{_free_port()}/0"
+    with pytest.raises(dedup.StoreError, match=re.escape(url)):
+        Corpus(url)
+
+
+_WORKER = """
+import json, sys
+from dedup import Corpus
+from dedup._synth import generate
+docs = generate(150, seed=99, dup_share=0.0)
+order = docs if int(sys.argv[2]) % 2 == 0 else docs[::-1]
+with Corpus(sys.argv[1]) as corpus:
+    out = []
+    for d in order:
+        # every worker adds its own near-identical copy of every story
+        text = d.text + "Updated by worker " + sys.argv[2] + "."
+        v = corpus.add(d.doc_id + "/w" + sys.argv[2], text)
+        out.append([v.doc_id, v.is_duplicate, v.duplicate_of])
+print(json.dumps(out))
+"""
+
+
+def test_concurrent_workers_keep_exactly_one_copy(server: RedisServer, tmp_path: Path) -> None:
+    script = tmp_path / "worker.py"
+    script.write_text(_WORKER)
+    workers = [
+        subprocess.Popen(
+            [sys.executable, str(script), server.url, str(w)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(4)
+    ]
+    results = []
+    for p in workers:
+        out, _ = p.communicate(timeout=120)
+        assert p.returncode == 0
+        results.append(__import__("json").loads(out))
+    docs = generate(150, seed=99, dup_share=0.0)
+    kept: dict[str, list[str]] = {d.doc_id: [] for d in docs}
+    for res in results:
+        for doc_id, is_dup, dup_of in res:
+            story = doc_id.rsplit("/", 1)[0]
+            if not is_dup:
+                kept[story].append(doc_id)
+            else:
+                assert dup_of.rsplit("/", 1)[0] == story
+    assert all(len(v) == 1 for v in kept.values()), [k for k, v in kept.items() if len(v) != 1]
+    with Corpus(server.url) as corpus:
+        assert len(corpus) == len(docs)
+        assert all(v[0] in corpus for v in kept.values())
+
+
+def test_redis_going_away_is_a_clear_error_and_leaves_no_partial_state(
+    durable_server: RedisServer,
+) -> None:
+    server = durable_server
+    docs = generate(300, seed=5)
+    corpus = Corpus(server.url)
+    for d in docs[:150]:
+        corpus.add(d.doc_id, d.text, site=d.site)
+    server.kill()
+    d = docs[150]
+    with pytest.raises(dedup.StoreError, match=f"127.0.0.1:{server.port}") as info:
+        corpus.add(d.doc_id, d.text, site=d.site)
+    assert "nothing of the current document was written" in str(info.value)
+    # the append-only file holds whole documents only: every script ran entirely or not
+    server.start()
+    client = redis.Redis(host="127.0.0.1", port=server.port)
+    ids = {k.decode(): int(v) for k, v in client.hgetall("dedup:ids").items()}
+    names = {int(k): v.decode() for k, v in client.hgetall("dedup:names").items()}
+    dups = {k.decode() for k in client.hkeys("dedup:dups")}
+    assert {names[s] for s in ids.values()} == set(ids)
+    assert int(client.get("dedup:live")) == len(ids)
+    assert set(ids) | dups == {d.doc_id for d in docs[:150]}
+    assert len(client.get("dedup:rec")) == int(client.get("dedup:next")) * 76
+    in_buckets = set()
+    for key in client.scan_iter("dedup:b:*"):
+        for v in client.hvals(key):
+            in_buckets.update(int.from_bytes(v[k : k + 4], "big") for k in range(0, len(v), 4))
+    assert in_buckets == set(range(int(client.get("dedup:next"))))
+    client.close()
+    # and the run resumes to the same result as an uninterrupted one
+    with Corpus(server.url) as again:
+        rerun = again.add_many((d.doc_id, d.text, d.site) for d in docs)
+    ref = Corpus().add_many((d.doc_id, d.text, d.site) for d in docs)
+    assert [(v.is_duplicate, v.duplicate_of) for v in rerun] == [
+        (v.is_duplicate, v.duplicate_of) for v in ref
+    ]
