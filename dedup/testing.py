@@ -29,9 +29,10 @@ are news-like text written from original word lists in six scripts (``"latin"``,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 from ._extras import require
 
@@ -39,6 +40,7 @@ require("hypothesis", extra="testing", feature="dedup.testing")
 
 from hypothesis import strategies as st  # noqa: E402
 from hypothesis.errors import InvalidArgument  # noqa: E402
+from hypothesis.strategies import SearchStrategy  # noqa: E402
 
 from ._api import explain  # noqa: E402
 from ._config import CleanConfig  # noqa: E402
@@ -47,7 +49,9 @@ from ._verify import similarity  # noqa: E402
 from ._wordlists import SCRIPTS, Script  # noqa: E402
 
 if TYPE_CHECKING:
-    from hypothesis.strategies import DrawFn, SearchStrategy
+    from hypothesis.strategies import DrawFn
+
+T = TypeVar("T")
 
 __all__ = [
     "ALL_SCRIPTS",
@@ -92,7 +96,7 @@ CopyKind = Literal["exact", "normalized", "variant", "gallery"]
 # at least 40 characters and 6 words for near-duplicates.
 _VARIANT_MIN_SIMILARITY: Final = 0.85
 _VARIANT_MIN_LENGTH_RATIO: Final = 0.85
-_VARIANT_MIN_CHARS: Final = 48
+_VARIANT_MIN_CHARS: Final = 44
 _VARIANT_MIN_WORDS: Final = 8
 _BASE_MAX_SIMILARITY: Final = 0.6
 
@@ -141,6 +145,25 @@ class ArticleWithCopies:
 # --------------------------------------------------------------------------- helpers
 
 
+@functools.lru_cache(maxsize=4096)
+def _sample_cached(values: tuple[Any, ...]) -> SearchStrategy[Any]:
+    return st.sampled_from(values)
+
+
+def _sample(values: Sequence[T]) -> SearchStrategy[T]:
+    """``st.sampled_from``, with one strategy object per distinct tuple (drawing is
+    much faster when Hypothesis need not validate a new strategy on every draw)."""
+    return _sample_cached(tuple(values))
+
+
+@functools.lru_cache(maxsize=1024)
+def _ints(low: int, high: int) -> SearchStrategy[int]:
+    return st.integers(low, high)
+
+
+_BOOLS: Final = st.booleans()
+
+
 def _check_scripts(scripts: Collection[str] | None, name: str = "scripts") -> tuple[str, ...]:
     if scripts is None:
         return ALL_SCRIPTS
@@ -174,35 +197,40 @@ def _check_range(low: int, high: int, names: tuple[str, str], floor: int = 0) ->
         raise InvalidArgument(f"{names[0]}={low} is larger than {names[1]}={high}")
 
 
-def _caption_parts(draw: DrawFn, script: Script) -> tuple[str, str, str, str, str]:
+def _caption_parts(
+    draw: DrawFn, script: Script, *, reverse: bool = False
+) -> tuple[str, str, str, str, str]:
+    step = -1 if reverse else 1
     return (
-        draw(st.sampled_from(script.subjects)),
-        draw(st.sampled_from(script.verbs))[0],
-        draw(st.sampled_from(script.objects)),
-        draw(st.sampled_from(script.places)),
-        draw(st.sampled_from(script.times)),
+        draw(_sample(script.subjects[::step])),
+        draw(_sample(script.verbs[::step]))[0],
+        draw(_sample(script.objects[::step])),
+        draw(_sample(script.places[::step])),
+        draw(_sample(script.times[::step])),
     )
 
 
 def _draw_caption(draw: DrawFn, script: Script) -> str:
-    text = script.caption(*_caption_parts(draw, script))
+    # Captions draw their parts in reverse order, so that the simplest caption differs
+    # from the simplest body sentence and examples shrink to distinct units.
+    text = script.caption(*_caption_parts(draw, script, reverse=True))
     if not script.spaced:
         # Captions in scripts without spaces are long clauses: add one, so that their
         # variants reach the 40 characters near-duplicate matching needs.
-        text += script.comma + draw(st.sampled_from(script.tails))
+        text += script.comma + draw(_sample(script.tails))
     return text
 
 
 def _fill(draw: DrawFn, sentence: str) -> str:
     if "{n}" not in sentence:
         return sentence
-    return sentence.replace("{n}", str(draw(st.integers(2, 99))))
+    return sentence.replace("{n}", str(draw(_ints(2, 99))))
 
 
 def _body_sentence(draw: DrawFn, script: Script) -> str:
     """A sentence built from the caption parts plus an attribution."""
     subject, verb, obj, place, time = _caption_parts(draw, script)
-    attribution = draw(st.sampled_from(script.attributions))
+    attribution = draw(_sample(script.attributions))
     if script.name == "chinese":
         return f"{attribution}，{time}{subject}在{place}{verb}{obj}。"
     if script.name == "japanese":
@@ -324,7 +352,7 @@ def _edit_synonym(draw: DrawFn, text: str, spaced: bool) -> str:
                 sites.append((start, start + len(word), other))
     if not sites:
         return text
-    a, b, other = draw(st.sampled_from(sorted(sites)))
+    a, b, other = draw(_sample(sorted(sites)))
     return text[:a] + other + text[b:]
 
 
@@ -348,7 +376,7 @@ def _edit_reorder(draw: DrawFn, text: str, spaced: bool) -> str:
 def _edit_entity(draw: DrawFn, text: str, spaced: bool) -> str:
     for apostrophe in ("'", "\u2019"):
         if apostrophe in text:
-            broken = draw(st.sampled_from(("& # 39;", "&#39;", "& #39;", "&#x27;")))
+            broken = draw(_sample(("& # 39;", "&#39;", "& #39;", "&#x27;")))
             return text.replace(apostrophe, broken, 1)
     if " & " in text:
         return text.replace(" & ", " & amp; ", 1)
@@ -357,14 +385,14 @@ def _edit_entity(draw: DrawFn, text: str, spaced: bool) -> str:
         sites = [k for k, c in enumerate(text) if c in _CJK_COMMAS]
         if not sites:
             return text
-        k = draw(st.sampled_from(sites))
-        form = draw(st.sampled_from(("&#{};", "& #{};", "&#x{:x};")))
+        k = draw(_sample(sites))
+        form = draw(_sample(("&#{};", "& #{};", "&#x{:x};")))
         return text[:k] + form.format(ord(text[k])) + text[k + 1 :]
     return _wrap(draw, text, spaced, ("& quot;", "& quot;"))
 
 
 def _edit_quote(draw: DrawFn, text: str, spaced: bool) -> str:
-    pair = draw(st.sampled_from(_QUOTE_PAIRS[:4]))
+    pair = draw(_sample(_QUOTE_PAIRS[:4]))
     return _wrap(draw, text, spaced, pair)
 
 
@@ -395,12 +423,12 @@ def _wrap(draw: DrawFn, text: str, spaced: bool, pair: tuple[str, str]) -> str:
     ]
     if not sites:
         return text
-    a, b = draw(st.sampled_from(sites))
+    a, b = draw(_sample(sites))
     return text[:a] + opening + text[a:b] + closing + text[b:]
 
 
 def _edit_spacing(draw: DrawFn, text: str, spaced: bool) -> str:
-    gap = draw(st.sampled_from(("  ", "\u00a0", " \u00a0", "   ")))
+    gap = draw(_sample(("  ", "\u00a0", " \u00a0", "   ")))
     if not spaced:
         cut = max(text.find(c) for c in _CJK_COMMAS)
         if cut < 0:
@@ -409,7 +437,7 @@ def _edit_spacing(draw: DrawFn, text: str, spaced: bool) -> str:
     spaces = [k for k, c in enumerate(text) if c == " "]
     if not spaces:
         return text
-    k = draw(st.sampled_from(spaces))
+    k = draw(_sample(spaces))
     return text[:k] + gap + text[k + 1 :]
 
 
@@ -418,7 +446,7 @@ def _edit_credit(draw: DrawFn, text: str, name_safe: bool) -> str:
     if len(text) < _FIELD_PREFIX_MAX:
         # "Short caption Photo: Reuters" reads as a "Label: value" line: keep to "(...)".
         options = tuple(c for c in options if ":" not in c)
-    credit = draw(st.sampled_from(options))
+    credit = draw(_sample(options))
     if credit.startswith(". ") and text.endswith((".", "\u3002")):
         credit = credit[1:]
     return text + credit
@@ -456,13 +484,13 @@ def captions(*, scripts: Collection[str] | None = None) -> SearchStrategy[str]:
 
     >>> from hypothesis import find
     >>> find(captions(scripts=["latin"]), lambda c: "Port Ellery" in c)
-    'Residents carry sandbags in Port Ellery on Sunday'
+    'City workers sort through street signs in Port Ellery at noon'
     """
     chosen = _check_scripts(scripts)
 
     @st.composite
     def build(draw: DrawFn) -> str:
-        return _draw_caption(draw, SCRIPTS[draw(st.sampled_from(chosen))])
+        return _draw_caption(draw, SCRIPTS[draw(_sample(chosen))])
 
     return build()
 
@@ -503,7 +531,7 @@ def caption_variants(
     def build(draw: DrawFn) -> str:
         picked = draw(
             st.lists(
-                st.sampled_from(chosen),
+                _sample(chosen),
                 min_size=min_edits,
                 max_size=max_edits,
                 unique=len(chosen) >= max_edits,
@@ -561,15 +589,15 @@ def _draw_base(
     )
     kept: list[str] = [headline]
     paragraphs: list[str] = []
-    n_paragraphs = draw(st.integers(min_paragraphs, max_paragraphs))
+    n_paragraphs = draw(_ints(min_paragraphs, max_paragraphs))
     for _ in range(n_paragraphs * 2):
         if len(paragraphs) >= n_paragraphs:
             break
-        n_sentences = draw(st.integers(1, 3))
+        n_sentences = draw(_ints(1, 3))
         parts = [_body_sentence(draw, script)]
         for _ in range(n_sentences - 1):
             if sentences:
-                parts.append(_fill(draw, draw(st.sampled_from(sentences))))
+                parts.append(_fill(draw, draw(_sample(sentences))))
         paragraph = script.join(parts)
         if _distinct(paragraph, kept):
             kept.append(paragraph)
@@ -601,17 +629,17 @@ def _word_count(key: str) -> int:
 
 def _draw_copy(draw: DrawFn, caption: str, kinds: Sequence[str]) -> tuple[str, str]:
     """A copy of ``caption``: (text, kind)."""
-    kind = draw(st.sampled_from(kinds))
+    kind = draw(_sample(kinds))
     if kind == "exact":
         return caption, "exact"
-    normalizing = draw(
-        st.lists(st.sampled_from(NORMALIZING_EDITS), min_size=1, max_size=3, unique=True)
-    )
+    normalizing = draw(st.lists(_sample(NORMALIZING_EDITS), min_size=1, max_size=3, unique=True))
     if kind == "variant":
-        near = draw(st.sampled_from(NEAR_EDITS))
-        variant = _apply(draw, caption, [near, *normalizing], name_safe=True)
-        if variant != caption and _key(variant) != _key(caption) and _variant_ok(caption, variant):
-            return variant, "variant"
+        first = draw(_sample(NEAR_EDITS))
+        # When the drawn edit has no place in the caption, try the other one.
+        for near in (first, *(e for e in NEAR_EDITS if e != first)):
+            variant = _apply(draw, caption, [near, *normalizing], name_safe=True)
+            if _key(variant) != _key(caption) and _variant_ok(caption, variant):
+                return variant, "variant"
     copy = _apply(draw, caption, normalizing, name_safe=False)
     return (copy, "exact") if copy == caption else (copy, "normalized")
 
@@ -622,21 +650,17 @@ def _negative_blocks(
     """Blocks of one hard negative, and the paragraphs they must come after."""
     script = draft.script
     if kind == "number":
-        sentence = draw(st.sampled_from(reserved))
-        numbers = draw(st.lists(st.integers(2, 99), min_size=2, max_size=3, unique=True))
+        sentence = draw(_sample(reserved))
+        numbers = draw(st.lists(_ints(2, 99), min_size=2, max_size=3, unique=True))
         return [_Block([draft.negative(sentence.replace("{n}", str(n))) for n in numbers])], []
     if kind == "name":
         template = script.named_line
-        names = draw(
-            st.lists(st.sampled_from(script.first_names), min_size=2, max_size=3, unique=True)
-        )
-        last = draw(st.sampled_from(script.last_names))
+        names = draw(st.lists(_sample(script.first_names), min_size=2, max_size=3, unique=True))
+        last = draw(_sample(script.last_names))
         lines = [template.replace("{name}", f"{n} {last}".strip()) for n in names]
         return [_Block([draft.negative(line) for line in lines])], []
     if kind == "question":
-        obj_a, obj_b = draw(
-            st.lists(st.sampled_from(script.objects), min_size=2, max_size=2, unique=True)
-        )
+        obj_a, obj_b = draw(st.lists(_sample(script.objects), min_size=2, max_size=2, unique=True))
         subject, verb, _, place, time = _caption_parts(draw, script)
         block = _Block()
         for obj in (obj_a, obj_b):
@@ -652,8 +676,8 @@ def _negative_blocks(
         restated = [p for p in paragraphs if p.count(script.full_stop) == 1]
         if not restated:
             return [], []
-        chosen = draw(st.lists(st.sampled_from(restated), min_size=1, max_size=3, unique=True))
-        bullet = draw(st.sampled_from(("\u2022 ", "- ", "* ")))
+        chosen = draw(st.lists(_sample(restated), min_size=1, max_size=3, unique=True))
+        bullet = draw(_sample(("\u2022 ", "- ", "* ")))
         block = _Block([draft.negative(script.summary_heading)])
         block.lines.extend(draft.negative(bullet + p) for p in chosen)
         return [block], chosen
@@ -689,7 +713,7 @@ def articles_with_copies(
     captions. Hard negatives (:data:`NEGATIVE_KINDS`) go between paragraphs. The ground
     truth follows dedup's documented default rules (``CleanConfig()``), with margin:
     a variant scores at least 0.85 against its original, keeps its numbers and names, is
-    within 15% of its length and has at least 48 characters and 8 words; an edit that
+    within 15% of its length and has at least 44 characters and 8 words; an edit that
     would leave those margins is replaced by a normalizing edit.
 
     Args:
@@ -704,9 +728,15 @@ def articles_with_copies(
     Returns:
         A strategy for :class:`ArticleWithCopies`.
 
-    >>> from hypothesis import find
-    >>> find(articles_with_copies(), lambda a: a.copies).copies[0].kind
-    'exact'
+    >>> import dedup
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(articles_with_copies(scripts=["greek", "japanese"]))
+    ... def test_ground_truth(article):
+    ...     report = dedup.explain(article.text)
+    ...     assert report.text == article.expected
+    ...     assert [r.span for r in report.removals] == [c.span for c in article.copies]
+    >>> test_ground_truth()
     """
     chosen = _check_scripts(scripts)
     kinds = _check_choices(copy_kinds, ("exact", "normalized", "variant", "gallery"), "copy_kinds")
@@ -720,19 +750,19 @@ def articles_with_copies(
 
     @st.composite
     def build(draw: DrawFn) -> ArticleWithCopies:
-        script = SCRIPTS[draw(st.sampled_from(chosen))]
+        script = SCRIPTS[draw(_sample(chosen))]
         usable = [k for k in negative_kinds if k != "name" or script.name in CASED_SCRIPTS]
-        picked = draw(st.lists(st.sampled_from(usable), unique=True)) if usable else []
+        picked = draw(st.lists(_sample(usable), unique=True)) if usable else []
         numbered = [s for s in script.sentences if "{n}" in s]
-        reserved = [draw(st.sampled_from(numbered))] if "number" in picked else []
-        gallery = "gallery" in kinds and draw(st.booleans())
-        n_captions = draw(st.integers(3 if gallery else 1, max(max_captions, 3 if gallery else 1)))
+        reserved = [draw(_sample(numbered))] if "number" in picked else []
+        gallery = "gallery" in kinds and draw(_BOOLS)
+        n_captions = draw(_ints(3 if gallery else 1, max(max_captions, 3 if gallery else 1)))
         headline, paragraphs, caps = _draw_base(
             draw, script, min_paragraphs, max_paragraphs, n_captions, reserved
         )
         if gallery and len(caps) < 3:
             gallery = False
-        one_block = draw(st.booleans())  # every unit on its own line, no blank lines
+        one_block = draw(_BOOLS)  # every unit on its own line, no blank lines
         draft = _Draft(script)
         draft.segments.append([_Block([draft.line(headline)])])
         originals: dict[int, int] = {}
@@ -743,16 +773,16 @@ def articles_with_copies(
             entry = draft.line(caption)
             cap_ids.append((caption, entry[2]))
             segment = [_Block([entry])]
-            if len(adjacent_kinds) > 0 and draw(st.booleans()):
+            if len(adjacent_kinds) > 0 and draw(_BOOLS):
                 copy, kind = _draw_copy(draw, caption, adjacent_kinds)
                 draft.count += 1
                 copy_line = (copy, kind, draft.count)
                 originals[draft.count] = entry[2]
-                if draw(st.booleans()):
+                if draw(_BOOLS):
                     segment[0].lines.append(copy_line)
                 else:
                     segment.append(_Block([copy_line]))
-            at = draw(st.integers(1, len(draft.segments)))
+            at = draw(_ints(1, len(draft.segments)))
             draft.segments.insert(at, segment)
         for kind in picked:
             if kind == "caption_quote":
@@ -763,9 +793,9 @@ def articles_with_copies(
                 ]
                 if not quotable:
                     continue
-                k = draw(st.sampled_from(quotable))
+                k = draw(_sample(quotable))
                 quote = _quote_caption(
-                    script, draft.segments[k][0].lines[0][0], draw(st.sampled_from(script.tails))
+                    script, draft.segments[k][0].lines[0][0], draw(_sample(script.tails))
                 )
                 if quote is not None:
                     draft.segments[k].append(_Block([draft.negative(quote)]))
@@ -778,9 +808,9 @@ def articles_with_copies(
                     (k for k, seg in enumerate(draft.segments) if seg[0].lines[0][0] in after),
                     default=0,
                 )
-                draft.segments.insert(draw(st.integers(first, len(draft.segments))), blocks)
+                draft.segments.insert(draw(_ints(first, len(draft.segments))), blocks)
         if gallery:
-            members = draw(st.lists(st.sampled_from(cap_ids), min_size=3, max_size=len(cap_ids)))
+            members = draw(st.lists(_sample(cap_ids), min_size=3, max_size=len(cap_ids)))
             block = _Block()
             for caption, ident in members:
                 copy, _ = _draw_copy(draw, caption, ("exact", "normalized"))
@@ -791,7 +821,7 @@ def articles_with_copies(
         if one_block:
             merged = _Block([line for seg in draft.segments for b in seg for line in b.lines])
             draft.segments = [[merged]]
-        return _finish(draft, originals, draw(st.sampled_from(terminators)))
+        return _finish(draft, originals, draw(_sample(terminators)))
 
     return build()
 
@@ -858,11 +888,13 @@ def articles(
         max_captions: at most this many captions.
         newlines: line terminators to choose from (one per article).
 
-    >>> from hypothesis import find
-    >>> print(find(articles(), lambda a: True), end="")
-    Residents carry sandbags
-    <BLANKLINE>
-    Residents carry sandbags in Port Ellery on Sunday, the council said.
+    >>> import dedup
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(articles(scripts=["arabic", "chinese"]))
+    ... def test_clean_articles_stay_unchanged(text):
+    ...     assert dedup.clean(text) == text
+    >>> test_clean_articles_stay_unchanged()
     """
     return articles_with_copies(
         scripts=scripts,
@@ -888,10 +920,12 @@ def hard_negatives(
     unchanged.
 
     >>> import dedup
-    >>> from hypothesis import find
-    >>> text = find(hard_negatives(kinds=["number"]), lambda t: True)
-    >>> dedup.clean(text) == text
-    True
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(hard_negatives(kinds=["number", "bullets"]))
+    ... def test_hard_negatives_survive(text):
+    ...     assert dedup.clean(text) == text
+    >>> test_hard_negatives_survive()
     """
     chosen = _check_choices(kinds, NEGATIVE_KINDS, "kinds")
     if not chosen:
@@ -933,7 +967,7 @@ def assert_no_near_duplicates(
     AssertionError: text has 1 near-duplicate unit (threshold 0.8):
       line 3 'Rescue workers haul sandbags in Port Ellery on Sunday'
         repeats line 1 'Rescue workers carry sandbags in Port Ellery on Sunday'
-        similarity 0.9333 (near-duplicate, distant)
+        similarity 0.9346 (near-duplicate, distant)
     """
     base = config if config is not None else CleanConfig()
     report = explain(text, base.replace(threshold=threshold, scope=scope))
