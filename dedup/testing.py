@@ -241,10 +241,8 @@ def _body_sentence(draw: DrawFn, script: Script) -> str:
         return f"{attribution}，{time}{subject}在{place}{verb}{obj}。"
     if script.name == "japanese":
         return f"{time}、{place}で{subject}が{obj}を{verb}{attribution}。"
-    core = f"{verb} {obj} {place} {time}"
-    if script.name == "arabic":
-        return f"{subject[:1].upper() + subject[1:]} {core}{script.comma} {attribution}."
-    return f"{subject[:1].upper() + subject[1:]} {core}{script.comma} {attribution}."
+    clause = f"{subject[:1].upper()}{subject[1:]} {verb} {obj} {place} {time}"
+    return f"{clause}{script.comma} {attribution}."
 
 
 def _key(text: str) -> str:
@@ -601,9 +599,12 @@ def _draw_base(
             break
         n_sentences = draw(_ints(1, 3))
         parts = [_body_sentence(draw, script)]
+        used: set[str] = set()
         for _ in range(n_sentences - 1):
-            if sentences:
-                parts.append(_fill(draw, draw(_sample(sentences))))
+            template = draw(_sample(sentences)) if sentences else ""
+            if template and template not in used:
+                used.add(template)
+                parts.append(_fill(draw, template))
         paragraph = script.join(parts)
         if _distinct(paragraph, kept):
             kept.append(paragraph)

@@ -82,7 +82,9 @@ def test_extract_then_clean_leaves_no_copy(article: dt.ArticleWithCopies) -> Non
                 units[k : k + 2] == pair for k in range(len(units) - 1)
             ):
                 continue  # a gallery, or the extractor dropped, merged or moved a line
+            assert original in kept, original
             if duplicate != original:
                 assert duplicate not in kept, duplicate
-            assert kept.count(original) == 1, original
+            else:  # at least the adjacent copy went (a gallery may leave others)
+                assert kept.count(original) < units.count(original), original
         dt.assert_no_near_duplicates(separator.join(kept), scope="runs")
