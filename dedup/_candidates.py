@@ -1,16 +1,17 @@
 """Stage 3, candidates: keys -> exact groups and candidate near-duplicate pairs.
 
-Exact copies are found by hashing the comparison keys (one dictionary pass). Pairs that may
-be near-duplicates come from a cheap proposal step whose only job is recall; every pair is
-verified by the next stage before anything is removed:
-
-* ``scope="adjacent"`` or ``"runs"``: each unit against the few units just before it.
-* ``scope="document"``: all pairs up to ``all_pairs_limit`` eligible units (rapidfuzz
-  ``process.cdist``), MinHash LSH on character 4-grams above it (datasketch, seeded).
+Exact copies are found by hashing the comparison keys (one dictionary pass). A unit and the
+kept unit just before it are always compared (by the decide stage, which knows what was
+kept). For ``scope="document"`` a proposal step whose only job is recall pairs units from
+anywhere in the text: all pairs up to ``all_pairs_limit`` units long enough for matching
+(rapidfuzz ``process.cdist``), MinHash LSH on word shingles above it (seeded, vectorized).
+Every pair is verified by the next stage before anything is removed.
 """
 
 from __future__ import annotations
 
+import itertools
+import zlib
 from typing import Final
 
 from rapidfuzz import fuzz, process
@@ -19,24 +20,34 @@ from ._config import CleanConfig
 from ._normalize import Keys
 from ._types import Candidates, Pair
 
-__all__ = ["LOOKBACK", "candidates", "is_transparent", "long_enough"]
-
-LOOKBACK: Final = 2
-"""How many preceding substantial units each unit is paired with for adjacency."""
+__all__ = ["candidates", "is_minor", "is_transparent"]
 
 _MIN_LENGTH_RATIO: Final = 0.75
-_LSH_THRESHOLD: Final = 0.3
-_SHINGLE: Final = 4
+# 21 bands of 3 rows: pairs with a Jaccard similarity of their shingle sets above about
+# 0.36 become candidates (with probability >= 0.5); verification does the rest.
+_BANDS: Final = 21
+_ROWS: Final = 3
+_MAX_BUCKET: Final = 64
+_BAND_MIX: Final = 0x9E3779B97F4A7C15
+_CHAR_GRAM: Final = 3
+_SPACELESS_WORD_LENGTH: Final = 12  # average "word" longer than this: no spaces in script
 
 
 def is_transparent(key: str, config: CleanConfig) -> bool:
-    """Units too short to be removed ("Share", "Image 1 of 5"); they never break adjacency."""
+    """Units too short to be removed ("Share", "1 of 5"); they never break adjacency."""
     return len(key) < config.min_exact_chars
 
 
-def long_enough(keys: Keys, i: int, config: CleanConfig) -> bool:
-    """Whether unit ``i`` is long enough for near-duplicate matching."""
-    return len(keys.texts[i]) >= config.min_chars and keys.words(i) >= config.min_words
+_MINOR_CHARS: Final = 30
+_MINOR_WORDS: Final = 4
+
+
+def is_minor(key: str, config: CleanConfig) -> bool:
+    """Short units ("Photo: Jane Roe", "Image 3 of 12") that do not separate a text unit
+    from its copy. They are still removed themselves when copied directly."""
+    return len(key) < config.min_exact_chars or (
+        len(key) < _MINOR_CHARS and key.count(" ") < _MINOR_WORDS
+    )
 
 
 def candidates(keys: Keys, config: CleanConfig) -> Candidates:
@@ -44,42 +55,24 @@ def candidates(keys: Keys, config: CleanConfig) -> Candidates:
 
     >>> from dedup._normalize import normalize
     >>> from dedup._segment import segment
-    >>> line = "Crowds march through the capital city on Sunday"
-    >>> variant = "Crowds marched through the capital city on Sunday"
-    >>> seg = segment("\\n".join([line, variant, line]))
-    >>> c = candidates(normalize(seg), CleanConfig())
-    >>> c.group, c.pairs
-    ((0, 1, 0), ((0, 1), (1, 2)))
+    >>> line = "Crowds march through the old capital city on Sunday to protest the tax"
+    >>> variant = "Crowds marched through the old capital city on Sunday to protest the tax"
+    >>> keys = normalize(segment("\\n".join([line, "Short line.", variant, line])))
+    >>> candidates(keys, CleanConfig()).group
+    (0, 1, 2, 0)
+    >>> candidates(keys, CleanConfig(scope="document")).pairs
+    ((0, 2), (2, 3))
     """
     first: dict[str, int] = {}
     group = tuple(first.setdefault(k, j) for j, k in enumerate(keys.texts))
-    eligible = [long_enough(keys, j, config) for j in range(len(keys))]
-    if config.scope == "document":
-        pairs = _all_pairs(keys, group, eligible, config)
-    else:
-        pairs = _lookback_pairs(keys, group, eligible, config)
-    return Candidates(group=group, pairs=pairs)
-
-
-def _lookback_pairs(
-    keys: Keys, group: tuple[int, ...], eligible: list[bool], config: CleanConfig
-) -> tuple[Pair, ...]:
-    lengths = [len(t) for t in keys.texts]
-    min_exact = config.min_exact_chars
-    pairs: list[Pair] = []
-    recent: list[int] = []  # the last LOOKBACK non-transparent units, oldest first
-    for j, length in enumerate(lengths):
-        if length < min_exact:
-            continue
-        if eligible[j]:
-            low, high = _MIN_LENGTH_RATIO * length, length / _MIN_LENGTH_RATIO
-            for i in recent:
-                if eligible[i] and group[i] != group[j] and low <= lengths[i] <= high:
-                    pairs.append((i, j))
-        recent.append(j)
-        if len(recent) > LOOKBACK:
-            del recent[0]
-    return tuple(pairs)
+    if config.scope != "document":
+        return Candidates(group=group, pairs=())
+    min_chars, min_words = config.min_chars, config.min_words
+    eligible = [
+        len(text) >= min_chars and (text.count(" ") + 1 >= min_words or keys.words(j) >= min_words)
+        for j, text in enumerate(keys.texts)
+    ]
+    return Candidates(group=group, pairs=_all_pairs(keys, group, eligible, config))
 
 
 def _all_pairs(
@@ -91,55 +84,91 @@ def _all_pairs(
     if len(reps) < 2:
         return ()
     if len(reps) > config.all_pairs_limit:
-        found = _lsh_pairs(keys, reps, config)
+        found = _lsh_pairs([texts[j] for j in reps], config)
     else:
         chosen = [texts[j] for j in reps]
-        cutoff = config.threshold * 100
-        found = set()
         matrix = process.cdist(
-            chosen, chosen, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, workers=1
+            chosen,
+            chosen,
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=config.threshold * 100,
+            workers=1,
         )
         rows, cols = matrix.nonzero()
-        for a, b in zip(rows.tolist(), cols.tolist(), strict=True):
-            if a < b:
-                found.add((reps[a], reps[b]))
-    # Extend each representative pair to every member of the two groups.
+        found = {(a, b) for a, b in zip(rows.tolist(), cols.tolist(), strict=True) if a < b}
+    # Every copy of one representative is paired with the other representative, so a
+    # copy can still be matched when its own representative was removed.
     members: dict[int, list[int]] = {}
     for j, g in enumerate(group):
         if eligible[j]:
             members.setdefault(g, []).append(j)
     pairs: set[Pair] = set()
     for a, b in found:
-        for i in members[a]:
-            for j in members[b]:
-                if _lengths_close(len(texts[i]), len(texts[j])):
-                    pairs.add((i, j) if i < j else (j, i))
+        first, second = reps[a], reps[b]
+        for one, others in ((first, members[second]), (second, members[first])):
+            for other in others:
+                if other != one and _lengths_close(len(texts[one]), len(texts[other])):
+                    pairs.add((one, other) if one < other else (other, one))
     return tuple(sorted(pairs, key=lambda p: (p[1], p[0])))
 
 
-def _lsh_pairs(keys: Keys, reps: list[int], config: CleanConfig) -> set[Pair]:
-    from datasketch import MinHash, MinHashLSH
+def _lsh_pairs(texts: list[str], config: CleanConfig) -> set[Pair]:
+    """Pairs of ``texts`` (by position) that share a MinHash LSH band.
 
-    shingles = [_shingles(keys.texts[j]) for j in reps]
-    hashes = MinHash.bulk(shingles, num_perm=config.num_perm, seed=config.seed)
-    lsh = MinHashLSH(threshold=_LSH_THRESHOLD, num_perm=config.num_perm)
-    with lsh.insertion_session() as session:
-        for slot, mh in enumerate(hashes):
-            session.insert(slot, mh, check_duplication=False)
+    Shingles are words, or character trigrams for scripts written without spaces. The
+    signatures are computed for all texts at once with numpy from seeded permutations
+    ``(a * h + b) mod p`` of CRC-32 shingle hashes, as datasketch's ``MinHash`` does.
+    Buckets larger than ``_MAX_BUCKET`` pair each member with its neighbours only.
+    """
+    import numpy as np
+
+    owners: list[int] = []
+    hashes: list[int] = []
+    codes: dict[str, int] = {}
+    for slot, text in enumerate(texts):
+        grams = _grams(text)
+        for gram in grams:
+            code = codes.get(gram)
+            if code is None:
+                code = codes[gram] = zlib.crc32(gram.encode("utf-8"))
+            hashes.append(code)
+        owners.extend([slot] * len(grams))
+    rng = np.random.default_rng(config.seed)
+    width = _BANDS * _ROWS
+    # Multiply-shift hashing (wrapping 64-bit arithmetic): one permutation per column.
+    a = rng.integers(0, 2**63, size=width, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = rng.integers(0, 2**63, size=width, dtype=np.uint64)
+    values = np.asarray(hashes, dtype=np.uint64)[:, None]
+    permuted = (values * a + b) >> np.uint64(32)
+    firsts = np.flatnonzero(np.diff(np.asarray(owners), prepend=-1))
+    signatures = np.minimum.reduceat(permuted, firsts, axis=0).reshape(len(texts), _BANDS, _ROWS)
+    # One 64-bit key per band (a collision only adds a candidate, never removes one).
+    band_keys = signatures[:, :, 0]
+    for row in range(1, _ROWS):
+        band_keys = band_keys * np.uint64(_BAND_MIX) + signatures[:, :, row]
     found: set[Pair] = set()
-    for slot, mh in enumerate(hashes):
-        for other in lsh.query(mh):
-            if other != slot:
-                a, b = reps[min(slot, other)], reps[max(slot, other)]
-                found.add((a, b))
+    for band in range(_BANDS):
+        column = band_keys[:, band]
+        order = np.argsort(column, kind="stable")
+        ordered = column[order]
+        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        sizes = np.diff(np.append(starts, len(ordered)))
+        shared = sizes > 1
+        for start, size in zip(starts[shared].tolist(), sizes[shared].tolist(), strict=True):
+            members = sorted(order[start : start + size].tolist())
+            if len(members) > _MAX_BUCKET:
+                found.update(itertools.pairwise(members))
+            else:
+                found.update(itertools.combinations(members, 2))
     return found
 
 
-def _shingles(text: str) -> list[bytes]:
-    data = text.encode("utf-8")
-    if len(text) <= _SHINGLE:
-        return [data]
-    return [text[k : k + _SHINGLE].encode("utf-8") for k in range(len(text) - _SHINGLE + 1)]
+def _grams(text: str) -> set[str]:
+    words = text.split()
+    if len(words) * _SPACELESS_WORD_LENGTH >= len(text) or len(text) < _CHAR_GRAM:
+        return set(words) or {text}
+    return {text[k : k + _CHAR_GRAM] for k in range(len(text) - _CHAR_GRAM + 1)}
 
 
 def _lengths_close(a: int, b: int) -> bool:

@@ -62,7 +62,6 @@ class CleanConfig:
             :class:`~dedup.InputTooLargeError`; ``None`` (default) for no limit.
         all_pairs_limit: Up to this many units, near-duplicate candidates for
             ``scope="document"`` come from comparing all pairs; above it, from MinHash LSH.
-        num_perm: MinHash permutations for the LSH index used on large inputs.
         seed: Seed of every hash used for candidate generation.
 
     Examples:
@@ -81,13 +80,12 @@ class CleanConfig:
     scope: Scope = "runs"
     min_run: int = 3
     min_chars: int = 40
-    min_words: int = 6
+    min_words: int = 10
     min_exact_chars: int = 12
     segment: SegmentMode = "auto"
     protect_structure: bool = True
     max_chars: int | None = None
     all_pairs_limit: int = 400
-    num_perm: int = 64
     seed: int = 1
 
     def __post_init__(self) -> None:
@@ -103,7 +101,6 @@ class CleanConfig:
         if self.max_chars is not None:
             _check_int("max_chars", self.max_chars, 1, 2**62)
         _check_int("all_pairs_limit", self.all_pairs_limit, 2, 1_000_000)
-        _check_int("num_perm", self.num_perm, 16, 1024)
         _check_int("seed", self.seed, 0, 2**32 - 1)
 
     def replace(self, **overrides: Any) -> CleanConfig:

@@ -4,10 +4,11 @@ Units are decided in order, each against the copies that are *kept* at that poin
 through chains of pairwise similarity (A~B and B~C does not make C a copy of A unless C
 matches the kept copy itself). A unit is removed when it copies a kept unit:
 
-* ``adjacent``: the kept unit is the nearest substantial unit before it (units too short
-  to matter, and units already removed, do not count as being in between). Exact and
-  near-duplicate copies qualify; structure (list items, questions, labels, headings) only
-  as exact copies, tables and code never.
+* ``adjacent``: the kept unit is the nearest unit before it. Units already removed do not
+  count as being in between, and for text up to two short units may stand between ("1 of
+  9", "Photo: Jane Roe"). Exact and near-duplicate copies qualify;
+  structure (list items, questions, labels, fields, headings, data) only as exact copies with
+  nothing at all in between; tables and code never.
 * ``run`` (``scope="runs"`` or ``"document"``): the unit stands in a run of at least
   ``min_run`` consecutive text units that each repeat, exactly, a unit earlier in the
   text: a block of paragraphs printed twice, or a gallery that repeats the captions
@@ -18,47 +19,54 @@ matches the kept copy itself). A unit is removed when it copies a kept unit:
 
 from __future__ import annotations
 
-from ._candidates import is_transparent
+from ._candidates import is_minor, is_transparent
 from ._config import CleanConfig
 from ._normalize import Keys
 from ._types import Candidates, Decision, Kind, Match, Position, Rule
+from ._verify import Verification
 
 __all__ = ["decide"]
 
-_NEVER_REMOVED = frozenset({Kind.CODE, Kind.TABLE, Kind.FIELD, Kind.DATA})
+_NEVER_REMOVED = frozenset({Kind.CODE, Kind.TABLE})
 
 _Found = tuple[int, float, Rule, Position]
 
+_MAX_BETWEEN = 2
+"""At most this many short units may stand between a text unit and its adjacent copy."""
+
 
 def decide(
-    keys: Keys, cands: Candidates, matches: tuple[Match, ...], config: CleanConfig
+    keys: Keys, cands: Candidates, verified: Verification, config: CleanConfig
 ) -> tuple[Decision, ...]:
     """Decide which units are copies; returns one :class:`Decision` per removed unit."""
     group = cands.group
     texts = keys.texts
-    near: dict[int, list[Match]] = {}
-    for m in matches:
-        near.setdefault(m.j, []).append(m)
+    near = verified.matches
     longest = config.keep == "longest"
     removed: dict[int, Decision] = {}
     group_rep: dict[int, int] = {}  # exact group -> the kept member
-    prev = -1  # the nearest kept, substantial unit so far
+    prev = -1  # the nearest kept unit so far
+    prev_major = -1  # the nearest kept unit that is not minor
     in_run = _copy_runs(keys, group, config) if config.scope != "adjacent" else frozenset()
 
     for j, text in enumerate(texts):
         if is_transparent(text, config):
             continue
-        found: _Found | None = None
-        # Only units with a twin need a closer look.
-        if (group[j] != j or j in near) and not (
-            config.protect_structure and keys.info(j).kind in _NEVER_REMOVED
-        ):
-            found = _adjacent(keys, group, near, removed, prev, j, config)
-            if found is None and config.scope != "adjacent":
-                run = j in in_run
-                found = _elsewhere(keys, group, group_rep, near, removed, j, run, config)
+        minor = is_minor(text, config)
+        found = _in_run(keys, group, group_rep, j, in_run)
+        if found is None:
+            found = _adjacent(keys, group, verified, removed, prev, j, config)
+        if found is None and not minor and prev_major != prev:
+            found = _adjacent(keys, group, verified, removed, prev_major, j, config)
+        if found is None and config.scope == "document":
+            found = _distant(keys, group, group_rep, near, removed, j, config)
+        never = config.protect_structure and found is not None
+        if never and keys.info(j).kind in _NEVER_REMOVED:
+            found = None
         if found is None:
             prev = j
+            if not minor:
+                prev_major = j
             group_rep.setdefault(group[j], j)
             continue
         kept, similarity, rule, position = found
@@ -67,8 +75,8 @@ def decide(
             removed[kept] = Decision(kept, j, similarity, rule, position)
             group_rep[group[kept]] = j
             group_rep[group[j]] = j
-            if prev == kept:
-                prev = j
+            prev = j if prev == kept else prev
+            prev_major = j if prev_major == kept else prev_major
         else:
             removed[j] = Decision(j, kept, similarity, rule, position)
     return tuple(_resolve(removed[j], removed) for j in sorted(removed))
@@ -77,7 +85,7 @@ def decide(
 def _adjacent(
     keys: Keys,
     group: tuple[int, ...],
-    near: dict[int, list[Match]],
+    verified: Verification,
     removed: dict[int, Decision],
     prev: int,
     j: int,
@@ -85,46 +93,51 @@ def _adjacent(
 ) -> _Found | None:
     if prev < 0:
         return None
+    between = sum(1 for k in range(prev + 1, j) if k not in removed)
+    if between > _MAX_BETWEEN:
+        return None  # a flattened table or list, not a caption and its copy
     if group[prev] == group[j]:
-        if config.protect_structure and keys.info(j).kind is not Kind.TEXT:
-            # Structure repeats on purpose ("- cotton" under every product): only a copy
-            # with nothing at all between it and its twin is taken for a scraping artefact.
-            if keys.info(prev).kind in _NEVER_REMOVED:
-                return None
-            if any(k not in removed for k in range(prev + 1, j)):
-                return None
+        # Structure repeats on purpose ("- cotton" under every product): only a copy with
+        # nothing at all between it and its twin is taken for a scraping artefact.
+        structure = config.protect_structure and keys.info(j).kind is not Kind.TEXT
+        if structure and (between or keys.info(prev).kind in _NEVER_REMOVED):
+            return None
         return prev, 1.0, _exact_rule(keys, prev, j), "adjacent"
-    for m in near.get(j, ()):
-        if m.i == prev:
-            return prev, m.similarity, m.rule, "adjacent"
+    m = verified.check(prev, j)
+    if m is not None:
+        return prev, m.similarity, m.rule, "adjacent"
     return None
 
 
-def _elsewhere(
+def _in_run(
+    keys: Keys, group: tuple[int, ...], group_rep: dict[int, int], j: int, in_run: frozenset[int]
+) -> _Found | None:
+    rep = group_rep.get(group[j])
+    if j in in_run and rep is not None and rep != j:
+        return rep, 1.0, _exact_rule(keys, rep, j), "run"
+    return None
+
+
+def _distant(
     keys: Keys,
     group: tuple[int, ...],
     group_rep: dict[int, int],
     near: dict[int, list[Match]],
     removed: dict[int, Decision],
     j: int,
-    in_run: bool,
     config: CleanConfig,
 ) -> _Found | None:
     if config.protect_structure and keys.info(j).kind is not Kind.TEXT:
         return None
     rep = group_rep.get(group[j])
     if rep is not None and rep != j:
-        if in_run:
-            return rep, 1.0, _exact_rule(keys, rep, j), "run"
-        if config.scope == "document":
-            return rep, 1.0, _exact_rule(keys, rep, j), "distant"
-    if config.scope == "document":
-        best: Match | None = None
-        for m in near.get(j, ()):
-            if m.i not in removed and (best is None or m.similarity > best.similarity):
-                best = m
-        if best is not None:
-            return best.i, best.similarity, best.rule, "distant"
+        return rep, 1.0, _exact_rule(keys, rep, j), "distant"
+    best: Match | None = None
+    for m in near.get(j, ()):
+        if m.i not in removed and (best is None or m.similarity > best.similarity):
+            best = m
+    if best is not None:
+        return best.i, best.similarity, best.rule, "distant"
     return None
 
 
@@ -135,7 +148,7 @@ def _copy_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> froze
     members: set[int] = set()
     run: list[int] = []
     for j, text in enumerate(keys.texts):
-        if is_transparent(text, config):
+        if is_minor(text, config):
             continue
         if group[j] != j and (not protect or keys.info(j).kind is Kind.TEXT):
             run.append(j)

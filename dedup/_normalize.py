@@ -41,7 +41,8 @@ _CREDIT_WORDS: Final = (
     r"video|foto|fotos|bild|quelle|фото)"
 )
 _CREDIT_PLACE: Final = (
-    r"(?:pictured|above|below|left|right|centre|center|top|bottom|file|file photo|inset)"
+    r"(?:pictured|above|below|left|right|centre|center|top|bottom|file|file photo|inset"
+    r"|photo|foto|на фото|фото|im bild|auf dem bild|en photo)"
 )
 # Matched right to left ((?r)), so the end-of-line anchor is tried first and fails fast.
 _TRAILING_CREDIT: Final = regex.compile(
@@ -60,20 +61,24 @@ _PUNCTUATION: Final = regex.compile(r"[\p{P}\p{S}\p{Cc}\p{Cf}]+")
 _ASCII_PUNCTUATION: Final = str.maketrans(
     {c: " " for c in map(chr, range(128)) if not c.isalnum() and c != " "}
 )
+_ASCII_PUNCTUATION_KEEP_LINES: Final = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not c.isalnum() and c not in " \n"}
+)
 _DIGITS: Final = regex.compile(r"\d+")
-_CAPITALIZED: Final = regex.compile(r"(?<=[\s\"'(\[])\p{Lu}[\p{L}\p{M}]{1,}")
 _SPACELESS: Final = regex.compile(
     r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]"
 )
 _CODE_START: Final = ("//", "/*", "#!", "#include", "</", "<!--", "$ ", ">>> ")
 _CODE_END: Final = ("{", "}", ";", "};", "[", "(", "],", "},", "*/")
-_CODE_TOKENS: Final = regex.compile(r"=>|->|::|\(\)|==|!=|&&|\|\||^\w+(?:\.\w+)*\s*=\s*\S")
+_CODE_TOKENS: Final = ("=>", "->", "::", "()", "==", "!=", "&&", "||")
+_ASSIGNMENT: Final = regex.compile(r"\w+(?:\.\w+)*\s*=\s*\S")
 _QUESTION_END: Final = ("?", "\uff1f", "\u061f")
 _LABEL_END: Final = (":", "\uff1a")
 _TERMINAL: Final = frozenset(".!?\u3002\uff01\uff1f\u061f\u0964\"'\u201d\u2019)")
 _HEADING_MAX_WORDS: Final = 7
 _FIELD: Final = regex.compile(r"[\p{L}\p{N}_][^:]{0,40}?:\s+(\S.*)")
-_FIELD_MAX_PREFIX_WORDS: Final = 4
+_FIELD_MAX_PREFIX_WORDS: Final = 3
+_SENTENCE_STOP: Final = regex.compile(r"[.?\u3002\u061f\u0964][\"'\u201d\u2019)]?$")
 _FIELD_MAX_VALUE_WORDS: Final = 8
 
 
@@ -109,7 +114,8 @@ class Keys:
 
 def normalize(seg: Segmentation) -> Keys:
     """Make the comparison key of every unit of ``seg``, in unit order."""
-    raws = tuple(seg.unit(i) for i in range(len(seg)))
+    text = seg.text
+    raws = tuple(map(text.__getitem__, map(slice, seg.starts, seg.ends)))
     return Keys(_keys(raws), raws)
 
 
@@ -127,10 +133,26 @@ def normalize_text(text: str) -> str:
 def _keys(raws: tuple[str, ...]) -> tuple[str, ...]:
     """Normalize many units in one pass over their joined text (one line per unit)."""
     units = [r.translate(_LINE_BREAKS) if "\n" in r or "\r" in r else r for r in raws]
-    lines = _strip_credits(_prepare("\n".join(units))).split("\n")
+    joined = _strip_credits(_prepare("\n".join(units)))
+    if not joined.isascii():
+        for char in _COMMON_SYMBOLS:
+            if char in joined:
+                joined = joined.replace(char, " ")
+    if joined.isascii():
+        lines = _squeeze_ascii(joined).split("\n")
+    else:
+        lines = [_squeeze(line) for line in joined.split("\n")]
     if len(lines) != len(units):  # an entity decoded to a line break: go one by one
-        lines = [_strip_credits(_prepare(u).translate(_LINE_BREAKS)) for u in units]
-    return tuple(_squeeze(line) for line in lines)
+        lines = [_squeeze(_strip_credits(_prepare(u).translate(_LINE_BREAKS))) for u in units]
+    return tuple(lines)
+
+
+def _squeeze_ascii(text: str) -> str:
+    """``_squeeze`` for ASCII text of many lines at once, with C-speed string methods."""
+    text = text.translate(_ASCII_PUNCTUATION_KEEP_LINES)
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
 
 
 def _squeeze(line: str) -> str:
@@ -141,6 +163,12 @@ def _squeeze(line: str) -> str:
 
 
 _LINE_BREAKS: Final = str.maketrans("\r\n", "  ")
+# Bullets and signs common in news text; replaced up front so that text whose only
+# non-ASCII characters are these can take the ASCII fast path.
+_COMMON_SYMBOLS: Final = (
+    "\u2022\u00b7\u25aa\u25e6\u25cf\u25a0\u25ba\u00a9\u00ae\u2122\u00b0\u20ac\u00a3\u00bf\u00a1"
+    "\u2039\u203a"
+)
 
 
 def _prepare(text: str) -> str:
@@ -190,6 +218,7 @@ def _key(raw: str, key: str) -> Key:
         words=words,
         numbers=numbers,
         names=_names(stripped),
+        label=_label(prepared),
         kind=_kind(stripped, words, len(numbers)),
     )
 
@@ -211,19 +240,32 @@ def _numeric_entity(m: regex.Match[str]) -> str:
     return str(m.group(0))
 
 
+def _label(prepared: str) -> str:
+    """The ``Label:`` a unit starts with, if its first three words hold a colon."""
+    head = prepared[:60]
+    colon = head.find(":")
+    if colon <= 0 or len(head[:colon].split()) > _FIELD_MAX_PREFIX_WORDS:
+        return ""
+    return head[:colon].strip()
+
+
 def _names(stripped: str) -> frozenset[str]:
-    """Lower-cased 5-letter stems of capitalized words that do not start the unit."""
+    """Lower-cased 5-letter stems of capitalized words that do not start a sentence."""
     if stripped.isascii() and stripped[1:].islower():
         return frozenset()
-    stripped = _LEADING_BULLET.sub("", stripped, count=1)
-    found = _CAPITALIZED.findall(stripped)
-    if not found:
-        return frozenset()
-    sentence_starts = {m.group(1) for m in _SENTENCE_START.finditer(stripped)}
-    return frozenset(w.casefold()[:5] for w in found if w not in sentence_starts)
+    names = []
+    previous = "."  # the unit starts like a sentence
+    for word in stripped.split():
+        bare = word.strip(_WORD_EDGES)
+        if bare[:1].isupper() and not previous.endswith(_SENTENCE_ENDS) and len(bare) > 1:
+            names.append(bare.casefold()[:5])
+        if bare:
+            previous = word
+    return frozenset(names)
 
 
-_SENTENCE_START: Final = regex.compile(r"(?:^|[.!?:;]\s+[\"'\u201c\u2018(]?)(\p{Lu}[\p{L}\p{M}]*)")
+_WORD_EDGES: Final = "\"'()[]{}\u201c\u201d\u2018\u2019\u00ab\u00bb,;.!?:-\u2022*"
+_SENTENCE_ENDS: Final = (".", "!", "?", ":", ";", "\u2022", "-", "*", "\u3002")
 
 
 def _kind(stripped: str, words: int, numbers: int) -> Kind:
@@ -236,9 +278,12 @@ def _kind(stripped: str, words: int, numbers: int) -> Kind:
     if (
         stripped.startswith(_CODE_START)
         or stripped.endswith(_CODE_END)
-        or _CODE_TOKENS.search(stripped) is not None
+        or any(token in stripped for token in _CODE_TOKENS)
+        or ("=" in stripped and _ASSIGNMENT.match(stripped) is not None)
     ):
         return Kind.CODE
+    if stripped[0].islower():
+        return Kind.FRAGMENT
     if stripped.endswith(_QUESTION_END):
         return Kind.QUESTION
     if stripped.endswith(_LABEL_END):
@@ -253,7 +298,13 @@ def _kind(stripped: str, words: int, numbers: int) -> Kind:
 
 
 def _is_field(stripped: str) -> bool:
-    """``Label: value`` lines: specs, schema and config entries, templated facts."""
+    """``Label: value`` lines: specs, schema and config entries, templated facts.
+
+    The label has at most three words, the line does not end like a sentence, and the
+    value is short or holds a number. "He said: 'We will rebuild.'" is a sentence.
+    """
+    if _SENTENCE_STOP.search(stripped):
+        return False
     m = _FIELD.match(stripped)
     if m is None:
         return False

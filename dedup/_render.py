@@ -2,8 +2,9 @@
 
 A removed line takes its own line terminator with it. When every unit of a blank-line block
 goes, the block also takes one blank-line separator with it (the one before it, or the one
-after it when no kept block precedes it), so no double blank lines are left behind. Every
-kept character is copied from the input unchanged.
+after it when no kept block precedes it), so no double blank lines are left behind. When the
+input does not end with a line terminator, neither does the output. Every kept character is
+copied from the input unchanged.
 """
 
 from __future__ import annotations
@@ -77,4 +78,24 @@ def _deleted_spans(seg: Segmentation, gone: set[int]) -> dict[int, tuple[int, in
                 spans[last] = (spans[last][0], gap_end)
         else:
             kept_block_before = True
+    _keep_missing_final_newline(seg, gone, spans)
     return spans
+
+
+def _keep_missing_final_newline(
+    seg: Segmentation, gone: set[int], spans: dict[int, tuple[int, int]]
+) -> None:
+    """When the input ends without a line terminator and its last units go, the last
+    kept unit's terminator goes with them, so the output ends without one too."""
+    last = len(seg) - 1
+    if last not in gone or seg.line_ends[last] != seg.ends[last] or last not in spans:
+        return
+    kept = last
+    while kept >= 0 and kept in gone:
+        kept -= 1
+    if kept < 0:
+        return
+    first_gone = kept + 1
+    start, end = spans[first_gone]
+    if start == seg.line_ends[kept]:
+        spans[first_gone] = (seg.ends[kept], end)

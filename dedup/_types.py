@@ -56,6 +56,7 @@ class Kind(str, enum.Enum):
 
     TEXT = "text"
     BULLET = "bullet"
+    FRAGMENT = "fragment"
     TABLE = "table"
     CODE = "code"
     QUESTION = "question"
@@ -103,6 +104,7 @@ class Key:
         words: number of words (scripts without spaces: characters // 2).
         numbers: the digit groups of the unit, in order.
         names: lower-cased 5-character stems of capitalized words after the first.
+        label: the lower-cased ``Label:`` the unit starts with (up to three words), or "".
         kind: what the unit looks like.
     """
 
@@ -111,6 +113,7 @@ class Key:
     words: int
     numbers: tuple[str, ...]
     names: frozenset[str]
+    label: str
     kind: Kind
 
 

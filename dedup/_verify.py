@@ -10,7 +10,12 @@ say different things with the same words ("A hates B" / "B hates A"). A pair at 
   that quotes a body sentence and adds its own words);
 * their numbers differ ("Termin: 21.02.2024" vs "Termin: 29.02.2024", scores, prices);
 * their names differ (capitalized words other than the first, compared by 5-letter stem,
-  so "Belarus" and "Belarusian" agree but "Olesya" and "Oksana" do not).
+  so "Belarus" and "Belarusian" agree but "Olesya" and "Oksana" do not);
+* they start with different labels ("Plus: ..." / "Advanced: ...");
+* they are the same template with different words in its slots: the only edits are
+  one-for-one swaps of different words and they touch more than one word in twelve ("The
+  northern route is closed" / "The southern route is closed"). A translation variant of a
+  long caption may swap one synonym ("following" / "after"); a template fill changes facts.
 """
 
 from __future__ import annotations
@@ -18,14 +23,16 @@ from __future__ import annotations
 from typing import Final
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel, Levenshtein
 
 from ._config import CleanConfig
 from ._normalize import Keys
 from ._types import Candidates, Key, Kind, Match, Rule
 
-__all__ = ["guard", "similarity", "verify"]
+__all__ = ["Verification", "guard", "similarity", "verify"]
 
 _MIN_LENGTH_RATIO: Final = 0.75
+_MAX_SLOT_SHARE: Final = 1 / 12
 
 
 def similarity(a: str, b: str, cutoff: float = 0.0) -> float:
@@ -55,30 +62,123 @@ def guard(a: Key, b: Key) -> str | None:
         return "numbers differ"
     if a.names != b.names:
         return "names differ"
+    if a.label != b.label:
+        return "labels differ"
+    if _slots_differ(a.text.split(), b.text.split()):
+        return "template slots differ"
     return None
 
 
-def verify(keys: Keys, cands: Candidates, config: CleanConfig) -> tuple[Match, ...]:
+def _slots_differ(a: list[str], b: list[str]) -> bool:
+    """True when the two word sequences look like one template filled in differently.
+
+    Either ``b`` is ``a`` with some words swapped one for one (and no other edit) touching
+    more than one word in twelve, or the word-level alignment has two or more separate
+    places where words were replaced (not just inserted or deleted). A swap between two
+    forms of one word (same first three letters: "rises" / "rising") does not count.
+    """
+    if len(a) == len(b):
+        swapped = 0
+        pure_swaps = True
+        for op in Levenshtein.opcodes(a, b):
+            if op.tag == "replace":
+                for k in range(op.src_end - op.src_start):
+                    if not _same_word(a[op.src_start + k], b[op.dest_start + k]):
+                        swapped += 1
+            elif op.tag != "equal":
+                pure_swaps = False
+                break
+        if pure_swaps and swapped > _MAX_SLOT_SHARE * len(a):
+            return True
+    replaced = 0
+    removed: list[str] = []
+    added: list[str] = []
+    for op in [*Indel.opcodes(a, b), None]:
+        if op is None or op.tag == "equal":
+            if removed and added and not _same_stems(removed, added):
+                replaced += 1
+            removed, added = [], []
+        elif op.tag == "delete":
+            removed += a[op.src_start : op.src_end]
+        else:
+            added += b[op.dest_start : op.dest_end]
+    return replaced >= 2
+
+
+def _same_stems(a: list[str], b: list[str]) -> bool:
+    return len(a) == len(b) and all(_same_word(x, y) for x, y in zip(a, b, strict=True))
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Two forms of one word: only endings of up to three letters differ ("rises" /
+    "rising", "Georgia" / "Georgian"), and at least three letters are shared."""
+    shared = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        shared += 1
+    return shared >= 3 and shared >= max(len(a), len(b)) - 3
+
+
+class Verification:
+    """The output of the verify stage.
+
+    ``matches`` maps a unit to its verified matches among the candidate pairs (those of
+    ``scope="document"``). :meth:`check` applies the same test to any other pair: the
+    decide stage asks it about each unit and the kept unit just before it, which only
+    decide knows, since it depends on what was removed.
+    """
+
+    __slots__ = ("_cache", "_config", "_keys", "matches")
+
+    def __init__(self, keys: Keys, config: CleanConfig) -> None:
+        self._keys = keys
+        self._config = config
+        self._cache: dict[tuple[int, int], Match | None] = {}
+        self.matches: dict[int, list[Match]] = {}
+
+    def check(self, i: int, j: int) -> Match | None:
+        """The match of units ``i < j``, or ``None`` when they are not near-duplicates."""
+        texts = self._keys.texts
+        la, lb = len(texts[i]), len(texts[j])
+        short, long = (la, lb) if la < lb else (lb, la)
+        if short < self._config.min_chars or short < _MIN_LENGTH_RATIO * long:
+            return None  # the common case, answered without any cache
+        found = self._cache.get((i, j), self)
+        if found is self:
+            found = self._cache[(i, j)] = self._check(i, j)
+        return found  # type: ignore[return-value]
+
+    def _check(self, i: int, j: int) -> Match | None:
+        keys, config = self._keys, self._config
+        a, b = keys.texts[i], keys.texts[j]
+        if keys.words(i) < config.min_words or keys.words(j) < config.min_words:
+            return None
+        cutoff = config.threshold * 100
+        if not fuzz.ratio(a, b, processor=None, score_cutoff=cutoff):
+            return None
+        score = similarity(a, b)
+        if score < config.threshold:  # rounding
+            return None
+        first, second = keys.info(i), keys.info(j)
+        structure = first.kind is not Kind.TEXT or second.kind is not Kind.TEXT
+        if config.protect_structure and structure:
+            return None
+        if guard(first, second) is not None:
+            return None
+        return Match(i, j, score, Rule.NEAR_DUPLICATE)
+
+
+def verify(keys: Keys, cands: Candidates, config: CleanConfig) -> Verification:
     """Score every candidate pair and keep those that pass the threshold and the guards.
 
-    With ``protect_structure``, only text units are matched as near-duplicates: list
-    items, questions, labels, headings, tables and code differ on purpose.
+    Both units must be long enough (``min_chars``, ``min_words``) and, with
+    ``protect_structure``, text: list items, questions, labels, headings, tables and code
+    differ on purpose.
     """
-    threshold = config.threshold
-    cutoff = threshold * 100
-    ratio = fuzz.ratio
-    texts = keys.texts
-    protect = config.protect_structure
-    matches: list[Match] = []
+    verification = Verification(keys, config)
     for i, j in cands.pairs:
-        if not ratio(texts[i], texts[j], processor=None, score_cutoff=cutoff):
-            continue
-        score = similarity(texts[i], texts[j])
-        if score < threshold:  # rounding
-            continue
-        a, b = keys.info(i), keys.info(j)
-        if protect and (a.kind is not Kind.TEXT or b.kind is not Kind.TEXT):
-            continue
-        if guard(a, b) is None:
-            matches.append(Match(i, j, score, Rule.NEAR_DUPLICATE))
-    return tuple(matches)
+        found = verification.check(i, j)
+        if found is not None:
+            verification.matches.setdefault(j, []).append(found)
+    return verification

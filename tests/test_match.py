@@ -1,0 +1,124 @@
+"""Stages 3-5: candidates, verify (guards) and decide (against the kept copy)."""
+
+from __future__ import annotations
+
+import pytest
+
+import dedup
+from dedup import CleanConfig
+from dedup._candidates import candidates
+from dedup._normalize import normalize
+from dedup._segment import segment
+from dedup._verify import guard, verify
+
+BASE = "Fishermen repair their boats in the old harbour after the storm passed on Sunday"
+
+
+def _stages(text: str, **options: object) -> tuple[object, ...]:
+    config = CleanConfig().replace(**options)
+    keys = normalize(segment(text))
+    cands = candidates(keys, config)
+    return keys, cands, verify(keys, cands, config)
+
+
+def test_exact_groups_point_at_the_first_member() -> None:
+    _, cands, _ = _stages(f"{BASE}\nSomething else entirely, said the mayor.\n{BASE.upper()}")
+    assert cands.group == (0, 1, 0)  # type: ignore[attr-defined]
+
+
+def test_only_document_scope_proposes_pairs() -> None:
+    text = "\n".join([BASE, "Short line.", BASE.replace("boats", "ships"), "x " * 60])
+    _, cands, verified = _stages(text)
+    assert cands.pairs == ()  # type: ignore[attr-defined]
+    assert verified.check(0, 2) is not None  # type: ignore[attr-defined]
+    assert verified.check(0, 3) is None  # type: ignore[attr-defined]  # lengths differ
+    assert verified.check(0, 1) is None  # type: ignore[attr-defined]  # too short
+
+
+def test_document_scope_pairs_all_units() -> None:
+    lines = [BASE] + [f"Unrelated sentence number {w} about other things" for w in "abcdefgh"]
+    lines.append(BASE.replace("boats", "ships"))
+    _, cands, verified = _stages("\n".join(lines), scope="document")
+    assert (0, 9) in cands.pairs  # type: ignore[attr-defined]
+    assert [(m.i, m.j) for m in verified.matches[9]] == [(0, 9)]  # type: ignore[attr-defined]
+
+
+def test_document_scope_uses_lsh_above_the_all_pairs_limit() -> None:
+    filler = [f"Filler line {i:03d} talks about topic {i * 7 % 13} and more" for i in range(30)]
+    text = "\n".join([BASE, *filler, BASE.replace("boats", "ships")])
+    small = dedup.explain(text, scope="document", all_pairs_limit=2)
+    large = dedup.explain(text, scope="document")
+    assert [r.span for r in small.removals] == [r.span for r in large.removals]
+    assert len(large.removals) == 1
+
+
+GUARDED = [
+    (
+        "Match day: Rovers beat United 3-1 at home tonight",
+        "Match day: Rovers beat United 2-1 at home tonight",
+        "numbers differ",
+    ),
+    (
+        "You can vote for Marta in the poll on the last page",
+        "You can vote for Ingrid in the poll on the last page",
+        "names differ",
+    ),
+    (
+        "The minister says the bridge opens in spring",
+        "The minister says the bridge opens in spring, but engineers doubt it will be ready",
+        "lengths differ",
+    ),
+    (
+        "Plus: Core plan features and lower fees on card transactions and sales",
+        "Advanced: Plus plan features and the lowest fees on card transactions and sales",
+        "labels differ",
+    ),
+    (
+        "The northern route is closed until further notice because of snow",
+        "The southern route is closed until further notice because of flood",
+        "template slots differ",
+    ),
+    (
+        "The first check finds out if the web server software is up to date",
+        "The second check finds out if the database server software is up to date",
+        "template slots differ",
+    ),
+    (
+        "Smoke rises over the harbour district after the depot fire",
+        "Smoke rising over the harbour district after the depot fire",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "reason"), GUARDED)
+def test_guards(a: str, b: str, reason: str | None) -> None:
+    keys = normalize(segment(f"{a}\n{b}"))
+    assert guard(keys.info(0), keys.info(1)) == reason
+
+
+def test_decisions_are_made_against_the_kept_copy_not_through_chains() -> None:
+    a = "Crowds wave flags at a rally in the old city centre of the capital"
+    b = "Crowds waving their flags at a rally in the old city centre of the capital"
+    c = "Crowds waving their flags at a big rally in the old centre of the capital"
+    key = dedup.normalize_text
+    assert dedup.similarity(key(a), key(b)) >= 0.9
+    assert dedup.similarity(key(b), key(c)) >= 0.9
+    assert dedup.similarity(key(a), key(c)) < 0.9
+    report = dedup.explain("\n".join([a, b, c]), threshold=0.9)
+    assert [r.text for r in report.removals] == [b]
+    assert report.text == f"{a}\n{c}"
+
+
+def test_keep_longest_points_every_removal_at_the_survivor() -> None:
+    short = "Rescue boats ferry the residents across the flooded square in the old town"
+    longer = "Rescue boats ferry the residents across the flooded market square in the old town"
+    report = dedup.explain(f"{short}\n{short}\n{longer}", keep="longest")
+    assert report.text == longer
+    assert {r.kept_text for r in report.removals} == {longer}
+
+
+def test_similarity_scale() -> None:
+    assert dedup.similarity("same words here", "same words here") == 1.0
+    assert dedup.similarity("abc", "xyz") == 0.0
+    assert 0.0 < dedup.similarity("harbour storm", "harbour storms") < 1.0

@@ -1,0 +1,71 @@
+"""Stage 2: normalize."""
+
+from __future__ import annotations
+
+import pytest
+
+from dedup import normalize_text
+from dedup._normalize import normalize
+from dedup._segment import segment
+from dedup._types import Kind
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("He said: & # 39;We will win& # 39;", "he said we will win"),
+        ("He said: &#39;We will win&#39;", "he said we will win"),
+        ("Fish &amp; chips", "fish chips"),
+        ("\u201cQuoted\u201d \u2018words\u2019", "quoted words"),
+        ("\uff26\uff55\uff4c\uff4c width", "full width"),
+        ("  \u2022  A bullet point", "a bullet point"),
+        ("- A dash bullet", "a dash bullet"),
+        ("A crowd in the square (pictured)", "a crowd in the square"),
+        ("A crowd in the square. Photo: Jane Roe/Valley Press", "a crowd in the square"),
+        ("A crowd in the square | Credit: Getty Images", "a crowd in the square"),
+        ("A crowd in the square \u00a9 Harbour Press 2024", "a crowd in the square"),
+        ("Mr Smith (left) and Ms Jones (right) arrive", "mr smith and ms jones arrive"),
+        ("STRASSE Stra\u00dfe", "strasse strasse"),
+        ("tab\tand\u00a0nbsp", "tab and nbsp"),
+        ("", ""),
+    ],
+)
+def test_keys(raw: str, key: str) -> None:
+    assert normalize_text(raw) == key
+
+
+def test_credit_words_inside_a_sentence_stay() -> None:
+    assert normalize_text("The photo shows a crowd") == "the photo shows a crowd"
+
+
+def test_an_entity_that_decodes_to_a_line_break_keeps_units_apart() -> None:
+    keys = normalize(segment("First &#10; line here\nSecond line here"))
+    assert keys.texts == ("first line here", "second line here")
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("- a list item", Kind.BULLET),
+        ("3. a numbered item", Kind.BULLET),
+        ("| a | table | row |", Kind.TABLE),
+        ("fn main() {", Kind.CODE),
+        ('region = "us-east-1"', Kind.CODE),
+        ("What did you eat today?", Kind.QUESTION),
+        ("Key features:", Kind.LABEL),
+        ("Award: Varies", Kind.FIELD),
+        ("Price: 12 dollars for 3 months", Kind.FIELD),
+        ("Mix 2 cups flour, 3 eggs and 1 cup milk", Kind.DATA),
+        ("Pros and cons", Kind.HEADING),
+        ("He said: 'We will rebuild every bridge by spring.'", Kind.TEXT),
+        ("Protesters march through the capital after the election", Kind.TEXT),
+    ],
+)
+def test_kinds(line: str, kind: Kind) -> None:
+    assert normalize(segment(line)).info(0).kind is kind
+
+
+def test_numbers_and_names() -> None:
+    info = normalize(segment("On 21.02.2024 Anna Berg met Tom in Oslo.")).info(0)
+    assert info.numbers == ("21", "02", "2024")
+    assert info.names == frozenset({"anna", "berg", "tom", "oslo"})
