@@ -91,13 +91,16 @@ restating body sentences, a caption quoting a body sentence with new content."""
 
 CopyKind = Literal["exact", "normalized", "variant", "gallery"]
 
-# Margins inside the library's default guards, so that each injected copy is a copy by
-# the documented rules with room to spare: similarity >= 0.8, lengths within 25%,
-# at least 40 characters and 6 words for near-duplicates.
-_VARIANT_MIN_SIMILARITY: Final = 0.85
+# Margins inside the library's default guards (read from ``CleanConfig()``, so they follow
+# the core), so that each injected variant is a copy by the documented rules with room to
+# spare: similarity >= threshold, lengths within 25%, at least min_chars characters and
+# min_words words, and a word swapped one for one in at most one word of twelve.
+_DEFAULTS: Final = CleanConfig()
+_VARIANT_MIN_SIMILARITY: Final = min(0.95, _DEFAULTS.threshold + 0.05)
 _VARIANT_MIN_LENGTH_RATIO: Final = 0.85
-_VARIANT_MIN_CHARS: Final = 44
-_VARIANT_MIN_WORDS: Final = 8
+_VARIANT_MIN_CHARS: Final = int(_DEFAULTS.min_chars * 1.1)
+_VARIANT_MIN_WORDS: Final = _DEFAULTS.min_words + 1
+_SWAP_MIN_WORDS: Final = 13  # one swapped word must stay under one word in twelve
 _BASE_MAX_SIMILARITY: Final = 0.6
 
 
@@ -224,6 +227,9 @@ def _draw_caption(draw: DrawFn, script: Script) -> str:
         # Captions in scripts without spaces are long clauses: add one, so that their
         # variants reach the 40 characters near-duplicate matching needs.
         text += script.comma + draw(_sample(script.tails))
+    elif draw(_BOOLS):
+        # Some long captions, long enough for a synonym to be a variant, not a template.
+        text += script.comma + " " + draw(_sample(script.tails))
     return text
 
 
@@ -420,9 +426,8 @@ def _wrap(draw: DrawFn, text: str, spaced: bool, pair: tuple[str, str]) -> str:
         (a, b)
         for k, (a, b) in enumerate(words)
         if 0 < k < last
-        and text[a].isalpha()
+        and text[a:b].isalpha()  # a plain word: not part of an entity or quotes already
         and not text[a].isupper()
-        and text[b - 1].isalpha()
         and not (entity and k + 1 < len(words) and text[words[k + 1][0]].isupper())
     ]
     if not sites:
@@ -468,8 +473,10 @@ _EDIT_FUNCS: Final[dict[str, _Edit]] = {
 
 def _apply(draw: DrawFn, text: str, edits: Sequence[str], *, name_safe: bool) -> str:
     spaced = " " in text.strip()
-    # Credits go last: other edits work on the caption itself.
-    for edit in sorted(edits, key=lambda e: e == "credit"):
+    # Wording first, then quotes and spacing, then entities, credits last: each edit
+    # works on plain words of the caption, never inside the marks an earlier one added.
+    order = ("synonym", "reorder", "quote", "spacing", "entity", "credit")
+    for edit in sorted(edits, key=order.index):
         if edit == "credit":
             text = _edit_credit(draw, text, name_safe)
         else:
@@ -620,11 +627,17 @@ def _draw_base(
     return headline, paragraphs, caps
 
 
-def _variant_ok(original: str, variant: str) -> bool:
+def _variant_ok(original: str, variant: str, edit: str) -> bool:
     a, b = _key(original), _key(variant)
     if min(len(a), len(b)) < _VARIANT_MIN_LENGTH_RATIO * max(len(a), len(b)):
         return False
-    if len(a) < _VARIANT_MIN_CHARS or _word_count(a) < _VARIANT_MIN_WORDS:
+    if min(len(a), len(b)) < _VARIANT_MIN_CHARS:
+        return False
+    if min(_word_count(a), _word_count(b)) < _VARIANT_MIN_WORDS:
+        return False
+    if edit == "synonym" and min(len(a.split()), len(b.split())) < _SWAP_MIN_WORDS:
+        # dedup reads a one-for-one word swap in a short line as a template filled in
+        # differently; in scripts without spaces its "words" are whole clauses.
         return False
     return similarity(a, b) >= _VARIANT_MIN_SIMILARITY
 
@@ -645,7 +658,7 @@ def _draw_copy(draw: DrawFn, caption: str, kinds: Sequence[str]) -> tuple[str, s
         # When the drawn edit has no place in the caption, try the other one.
         for near in (first, *(e for e in NEAR_EDITS if e != first)):
             variant = _apply(draw, caption, [near, *normalizing], name_safe=True)
-            if _key(variant) != _key(caption) and _variant_ok(caption, variant):
+            if _key(variant) != _key(caption) and _variant_ok(caption, variant, near):
                 return variant, "variant"
     copy = _apply(draw, caption, normalizing, name_safe=False)
     return (copy, "exact") if copy == caption else (copy, "normalized")
@@ -720,8 +733,10 @@ def articles_with_copies(
     captions. Hard negatives (:data:`NEGATIVE_KINDS`) go between paragraphs. The ground
     truth follows dedup's documented default rules (``CleanConfig()``), with margin:
     a variant scores at least 0.85 against its original, keeps its numbers and names, is
-    within 15% of its length and has at least 44 characters and 8 words; an edit that
-    would leave those margins is replaced by a normalizing edit.
+    within 15% of its length, has 10% more characters and one word more than
+    ``CleanConfig().min_chars`` and ``min_words`` ask, and a synonym swap needs 13 words (a
+    one-word swap in a shorter line reads as a template); an edit that would leave those
+    margins is replaced by a normalizing edit.
 
     Args:
         scripts: the scripts to write in (default: all; one script per article).
@@ -965,16 +980,16 @@ def assert_no_near_duplicates(
 
     >>> assert_no_near_duplicates("The ferry leaves at noon.\\nThe bus leaves at ten.")
     >>> assert_no_near_duplicates(
-    ...     "Rescue workers carry sandbags in Port Ellery on Sunday\\n"
+    ...     "Rescue workers carry sandbags past the old fish market in Ellery on Sunday\\n"
     ...     "The council opened two shelters.\\n"
-    ...     "Rescue workers haul sandbags in Port Ellery on Sunday\\n"
+    ...     "Rescue workers haul sandbags past the old fish market in Ellery on Sunday\\n"
     ... )
     Traceback (most recent call last):
       ...
     AssertionError: text has 1 near-duplicate unit (threshold 0.8):
-      line 3 'Rescue workers haul sandbags in Port Ellery on Sunday'
-        repeats line 1 'Rescue workers carry sandbags in Port Ellery on Sunday'
-        similarity 0.9346 (near-duplicate, distant)
+      line 3 'Rescue workers haul sandbags past the old fish market in Ellery on Sunday'
+        repeats line 1 'Rescue workers carry sandbags past the old fish market in Ellery on Sunday'
+        similarity 0.9524 (near-duplicate, distant)
     """
     base = config if config is not None else CleanConfig()
     report = explain(text, base.replace(threshold=threshold, scope=scope))
