@@ -334,6 +334,28 @@ def test_drop_duplicates_names_the_first_url_and_resets_per_crawl() -> None:
     pipeline.process_item({"url": "http://127.0.0.1/b", "body": CLEAN_BODY})
 
 
+HAS_CORPUS = hasattr(dedup, "Corpus")
+
+
+@pytest.mark.skipif(HAS_CORPUS, reason="this dedup has Corpus: the store setting works")
+def test_corpus_store_without_corpus_is_a_config_error() -> None:
+    with pytest.raises(dedup.ConfigError, match=r"DEDUP_CORPUS_STORE needs dedup\.Corpus"):
+        _pipeline(DEDUP_DROP_DUPLICATES=True, DEDUP_CORPUS_STORE="sqlite:///seen.db")
+
+
+@pytest.mark.skipif(not HAS_CORPUS, reason="this dedup has no Corpus index")
+def test_corpus_store_remembers_items_across_crawls(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'seen.db'}"
+    first = _pipeline(DEDUP_FIELDS=["body"], DEDUP_DROP_DUPLICATES=True, DEDUP_CORPUS_STORE=store)
+    first.process_item({"url": "http://127.0.0.1/a", "body": BODY})
+    first.close_spider()
+    second = _pipeline(DEDUP_FIELDS=["body"], DEDUP_DROP_DUPLICATES=True, DEDUP_CORPUS_STORE=store)
+    with pytest.raises(DropItem, match=r"near-duplicate of http://127\.0\.0\.1/a "):
+        second.process_item({"url": "http://127.0.0.1/b", "body": CLEAN_BODY})
+    second.process_item({"url": "http://127.0.0.1/a", "body": BODY})  # a rerun passes
+    second.close_spider()
+
+
 def test_without_drop_duplicates_repeats_pass() -> None:
     pipeline = _pipeline(DEDUP_FIELDS=["body"])
     pipeline.process_item({"url": "a", "body": BODY})

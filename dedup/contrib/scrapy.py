@@ -15,8 +15,13 @@ Settings:
 * ``DEDUP_DROP_DUPLICATES`` (default ``False``): drop an item whose cleaned text is a
   near-duplicate of an item seen earlier in the crawl, raising ``DropItem`` with the URL
   of the earlier item.
-* ``DEDUP_DUPLICATE_THRESHOLD`` (default ``0.9``): the similarity (0-1) from which two
-  items are duplicates.
+* ``DEDUP_DUPLICATE_THRESHOLD``: the similarity (0.5-1) from which two items are
+  duplicates. With :class:`dedup.Corpus` (when this version of dedup has it) it is the
+  corpus index's estimated Jaccard similarity (default: the corpus default); without it,
+  rapidfuzz's similarity of the normalized texts (default ``0.9``).
+* ``DEDUP_CORPUS_STORE`` (default ``None``, in memory for one crawl): where the
+  :class:`dedup.Corpus` index lives, e.g. ``"sqlite:///seen.db"``, to drop items seen in
+  earlier crawls too (needs a dedup with ``Corpus``).
 * ``DEDUP_URL_FIELD`` (default ``"url"``): the field holding an item's URL.
 
 Stats (in the crawl's stats collector): ``dedup/items_seen``, ``dedup/items_cleaned``
@@ -32,7 +37,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from .._extras import require
 
@@ -67,7 +72,9 @@ class DedupPipeline:
         fields: the item fields to clean.
         config: dedup options for :func:`dedup.clean`.
         drop_duplicates: drop items whose cleaned text repeats an earlier item's.
-        duplicate_threshold: similarity (0.5-1) from which two items are duplicates.
+        duplicate_threshold: similarity (0.5-1) from which two items are duplicates;
+            ``None`` for the default of the index in use.
+        corpus_store: where a :class:`dedup.Corpus` index lives (``None``: in memory).
         url_field: the field that holds an item's URL (named in ``DropItem``).
         stats: where to count; Scrapy passes the crawl's stats collector.
 
@@ -83,7 +90,8 @@ class DedupPipeline:
         fields: Iterable[str] = ("text",),
         config: CleanConfig | None = None,
         drop_duplicates: bool = False,
-        duplicate_threshold: float = 0.9,
+        duplicate_threshold: float | None = None,
+        corpus_store: str | None = None,
         url_field: str = "url",
         stats: StatsCollector | None = None,
     ) -> None:
@@ -94,23 +102,30 @@ class DedupPipeline:
             raise ConfigError(f"DEDUP_FIELDS must be a list of field names, got {fields!r}")
         if config is not None and not isinstance(config, CleanConfig):
             raise ConfigError(f"config must be a dedup.CleanConfig, got {type(config).__name__}")
-        if isinstance(duplicate_threshold, bool) or not isinstance(
-            duplicate_threshold, (int, float)
+        if duplicate_threshold is not None and (
+            isinstance(duplicate_threshold, bool)
+            or not isinstance(duplicate_threshold, (int, float))
+            or not 0.5 <= duplicate_threshold <= 1.0
         ):
             raise ConfigError(
                 f"DEDUP_DUPLICATE_THRESHOLD must be a number from 0.5 to 1.0, "
                 f"got {duplicate_threshold!r}"
             )
-        if not 0.5 <= duplicate_threshold <= 1.0:
+        if corpus_store is not None and not isinstance(corpus_store, str):
+            raise ConfigError(f"DEDUP_CORPUS_STORE must be a store URL, got {corpus_store!r}")
+        if corpus_store is not None and _corpus_class() is None:
             raise ConfigError(
-                f"DEDUP_DUPLICATE_THRESHOLD must be a number from 0.5 to 1.0, "
-                f"got {duplicate_threshold!r}"
+                "DEDUP_CORPUS_STORE needs dedup.Corpus, which this version of dedup does "
+                "not have; leave it unset for an in-memory check within the crawl"
             )
         self.config = config if config is not None else CleanConfig()
         self.drop_duplicates = bool(drop_duplicates)
         self.url_field = url_field
         self.stats = stats
-        self._index = _CrawlIndex(float(duplicate_threshold))
+        self._seen = 0
+        self.duplicate_threshold = duplicate_threshold
+        self.corpus_store = corpus_store
+        self._index: _Index | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
@@ -121,7 +136,7 @@ class DedupPipeline:
             config = CleanConfig(**options)
         except (ConfigError, TypeError) as exc:
             raise ConfigError(f"DEDUP_OPTIONS: {exc}") from exc
-        threshold = settings.get("DEDUP_DUPLICATE_THRESHOLD", 0.9)
+        threshold = settings.get("DEDUP_DUPLICATE_THRESHOLD")
         if isinstance(threshold, str):
             with contextlib.suppress(ValueError):
                 threshold = float(threshold)
@@ -130,13 +145,22 @@ class DedupPipeline:
             config=config,
             drop_duplicates=settings.getbool("DEDUP_DROP_DUPLICATES", False),
             duplicate_threshold=threshold,
+            corpus_store=settings.get("DEDUP_CORPUS_STORE"),
             url_field=settings.get("DEDUP_URL_FIELD", "url"),
             stats=crawler.stats,
         )
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        """Start a new crawl: forget the items of any earlier one."""
-        self._index = _CrawlIndex(self._index.threshold)
+        """Start a new crawl: a new in-memory index (a corpus store keeps its items)."""
+        self.close_spider()
+        if self.drop_duplicates:
+            self._index = _make_index(self.duplicate_threshold, self.corpus_store)
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        """Close the duplicate index (and its store)."""
+        if self._index is not None:
+            self._index.close()
+            self._index = None
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         """Clean the item's text fields in place and return it.
@@ -166,7 +190,10 @@ class DedupPipeline:
         if removed:
             self._inc("dedup/items_cleaned")
         if self.drop_duplicates and texts:
-            url = str(adapter.get(self.url_field) or f"item #{self._index.size + 1}")
+            if self._index is None:  # used without open_spider()
+                self._index = _make_index(self.duplicate_threshold, self.corpus_store)
+            self._seen += 1
+            url = str(adapter.get(self.url_field) or f"item #{self._seen}")
             match = self._index.match_or_add("\n".join(texts), url)
             if match is not None:
                 self._inc("dedup/items_dropped")
@@ -186,6 +213,43 @@ class _Match:
     similarity: float
 
 
+class _Index(Protocol):
+    def match_or_add(self, text: str, url: str) -> _Match | None: ...
+
+    def close(self) -> None: ...
+
+
+def _corpus_class() -> Any:
+    """``dedup.Corpus`` when this version of dedup has it, else ``None``."""
+    import dedup
+
+    return getattr(dedup, "Corpus", None)
+
+
+def _make_index(threshold: float | None, store: str | None) -> _Index:
+    corpus = _corpus_class()
+    if corpus is not None:
+        return _CorpusIndex(corpus, threshold, store)
+    return _CrawlIndex(0.9 if threshold is None else float(threshold))
+
+
+class _CorpusIndex:
+    """The duplicate check on :class:`dedup.Corpus`: item URLs are its document ids."""
+
+    def __init__(self, corpus: Any, threshold: float | None, store: str | None) -> None:
+        options = {} if threshold is None else {"threshold": float(threshold)}
+        self._corpus = corpus(store, **options)
+
+    def match_or_add(self, text: str, url: str) -> _Match | None:
+        verdict = self._corpus.add(url, text)
+        if not verdict.is_duplicate:
+            return None
+        return _Match(str(verdict.duplicate_of), float(verdict.similarity))
+
+    def close(self) -> None:
+        self._corpus.close()
+
+
 class _CrawlIndex:
     """Near-duplicate lookup of whole item texts within one crawl.
 
@@ -203,9 +267,8 @@ class _CrawlIndex:
         self._urls: list[str] = []
         self._lsh = MinHashLSH(threshold=max(0.3, threshold - 0.4), num_perm=_NUM_PERM)
 
-    @property
-    def size(self) -> int:
-        return len(self._urls)
+    def close(self) -> None:
+        pass
 
     def match_or_add(self, text: str, url: str) -> _Match | None:
         key = normalize_text(text)
