@@ -131,7 +131,7 @@ def _lsh_pairs(texts: list[str], config: CleanConfig) -> set[Pair]:
         for gram in grams:
             code = codes.get(gram)
             if code is None:
-                code = codes[gram] = zlib.crc32(gram.encode("utf-8"))
+                code = codes[gram] = zlib.crc32(gram.encode("utf-8", "surrogatepass"))
             hashes.append(code)
         owners.extend([slot] * len(grams))
     rng = np.random.default_rng(config.seed)

@@ -42,7 +42,6 @@ def decide(
     group = cands.group
     texts = keys.texts
     near = verified.matches
-    longest = config.keep == "longest"
     removed: dict[int, Decision] = {}
     group_rep: dict[int, int] = {}  # exact group -> the kept member
     prev = -1  # the nearest kept unit so far
@@ -70,16 +69,48 @@ def decide(
             group_rep.setdefault(group[j], j)
             continue
         kept, similarity, rule, position = found
-        if longest and len(keys.info(j).stripped) > len(keys.info(kept).stripped):
-            # The new copy is longer: it is kept and the old one goes instead.
-            removed[kept] = Decision(kept, j, similarity, rule, position)
-            group_rep[group[kept]] = j
-            group_rep[group[j]] = j
-            prev = j if prev == kept else prev
-            prev_major = j if prev_major == kept else prev_major
-        else:
-            removed[j] = Decision(j, kept, similarity, rule, position)
-    return tuple(_resolve(removed[j], removed) for j in sorted(removed))
+        removed[j] = Decision(j, kept, similarity, rule, position)
+    if config.keep == "longest":
+        _keep_longest(keys, group, verified, removed)
+    return tuple(removed[j] for j in sorted(removed))
+
+
+def _keep_longest(
+    keys: Keys, group: tuple[int, ...], verified: Verification, removed: dict[int, Decision]
+) -> None:
+    """Let the longest copy of each group survive instead of the first.
+
+    Copies are decided against the first copy; afterwards the longest member of the group
+    becomes the survivor, provided every other member is itself a copy of it (exact, or
+    verified near-duplicate). Otherwise the first copy stays: nothing is removed on the
+    strength of a chain. Evidence is recomputed against the survivor.
+    """
+    members: dict[int, list[int]] = {}
+    for d in removed.values():
+        members.setdefault(d.kept, []).append(d.index)
+    for first, copies in members.items():
+        everyone = [first, *sorted(copies)]
+        best = max(everyone, key=lambda u: (len(keys.info(u).stripped), -u))
+        if best == first:
+            continue
+        evidence = [(u, _evidence(keys, group, verified, best, u)) for u in everyone if u != best]
+        checked = [(u, found) for u, found in evidence if found is not None]
+        if len(checked) < len(evidence):
+            continue
+        position = removed.pop(best).position
+        for u, (similarity, rule) in checked:
+            where = position if u == first else removed[u].position
+            removed[u] = Decision(u, best, similarity, rule, where)
+
+
+def _evidence(
+    keys: Keys, group: tuple[int, ...], verified: Verification, a: int, b: int
+) -> tuple[float, Rule] | None:
+    """Similarity and rule of units ``a`` and ``b`` as copies, or ``None``."""
+    if group[a] == group[b]:
+        return 1.0, _exact_rule(keys, a, b)
+    m = verified.check(min(a, b), max(a, b))
+    return None if m is None else (m.similarity, m.rule)
 
 
 def _adjacent(
@@ -163,15 +194,3 @@ def _copy_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> froze
 
 def _exact_rule(keys: Keys, i: int, j: int) -> Rule:
     return Rule.EXACT if keys.raws[i].strip() == keys.raws[j].strip() else Rule.NORMALIZED
-
-
-def _resolve(d: Decision, removed: dict[int, Decision]) -> Decision:
-    """Point a decision at the surviving copy when its twin was replaced (keep="longest")."""
-    kept = d.kept
-    seen = 0
-    while kept in removed and seen <= len(removed):
-        kept = removed[kept].kept
-        seen += 1
-    if kept == d.kept:
-        return d
-    return Decision(d.index, kept, d.similarity, d.rule, d.position)
