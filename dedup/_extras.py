@@ -1,0 +1,38 @@
+"""Clear errors for optional dependencies (the ``testing`` and ``scrapy`` extras)."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from ._errors import DedupError
+
+__all__ = ["MissingExtraError", "require"]
+
+
+class MissingExtraError(DedupError, ImportError):
+    """An optional dependency of a dedup module is not installed.
+
+    The message names the package and the ``pip install`` command that brings it.
+    """
+
+
+def require(module: str, *, extra: str, feature: str) -> ModuleType:
+    """Import ``module`` or raise :class:`MissingExtraError` naming the extra to install.
+
+    >>> require("json", extra="testing", feature="dedup.testing").__name__
+    'json'
+    >>> require("no_such_module_xyz", extra="testing", feature="dedup.testing")
+    Traceback (most recent call last):
+      ...
+    dedup._extras.MissingExtraError: dedup.testing needs the package 'no_such_module_xyz', \
+which is not installed; install it with: pip install 'news-dedup[testing]'
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        top = module.split(".")[0]
+        raise MissingExtraError(
+            f"{feature} needs the package {top!r}, which is not installed; "
+            f"install it with: pip install 'news-dedup[{extra}]'"
+        ) from exc
