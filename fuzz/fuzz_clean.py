@@ -30,7 +30,8 @@ with atheris.instrument_imports():
 
 _TESTS = Path(__file__).resolve().parents[1] / "tests" / "test_reliability.py"
 _spec = importlib.util.spec_from_file_location("reliability_checks", _TESTS)
-assert _spec is not None and _spec.loader is not None
+assert _spec is not None
+assert _spec.loader is not None
 checks = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(checks)
 
