@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from ._api import clean, explain
-from ._config import CleanConfig
+from ._config import CleanConfig, KeepPolicy, Scope, SegmentMode
 from ._errors import ConfigError, DedupError, InputTooLargeError
 from ._normalize import normalize_text
 from ._render import apply_removals
@@ -22,9 +22,12 @@ __all__ = [
     "ConfigError",
     "DedupError",
     "InputTooLargeError",
+    "KeepPolicy",
     "Removal",
     "Report",
     "Rule",
+    "Scope",
+    "SegmentMode",
     "__version__",
     "apply_removals",
     "clean",

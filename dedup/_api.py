@@ -67,8 +67,8 @@ def explain(text: str, config: CleanConfig | None = None, /, **overrides: Any) -
     seg = segment(text, cfg.segment)
     keys = normalize(seg)
     cands = candidates(keys, cfg)
-    matches = verify(keys, cands, cfg)
-    decisions = decide(keys, cands, matches, cfg)
+    verified = verify(keys, cands, cfg)
+    decisions = decide(keys, cands, verified, cfg)
     return render(seg, decisions)
 
 

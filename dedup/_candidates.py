@@ -1,12 +1,11 @@
 """Stage 3, candidates: keys -> exact groups and candidate near-duplicate pairs.
 
-Exact copies are found by hashing the comparison keys (one dictionary pass). Pairs that may
-be near-duplicates come from a cheap proposal step whose only job is recall; every pair is
-verified by the next stage before anything is removed:
-
-* ``scope="adjacent"`` or ``"runs"``: each unit against the few units just before it.
-* ``scope="document"``: all pairs up to ``all_pairs_limit`` eligible units (rapidfuzz
-  ``process.cdist``), MinHash LSH on word shingles above it (seeded, vectorized).
+Exact copies are found by hashing the comparison keys (one dictionary pass). A unit and the
+kept unit just before it are always compared (by the decide stage, which knows what was
+kept). For ``scope="document"`` a proposal step whose only job is recall pairs units from
+anywhere in the text: all pairs up to ``all_pairs_limit`` units long enough for matching
+(rapidfuzz ``process.cdist``), MinHash LSH on word shingles above it (seeded, vectorized).
+Every pair is verified by the next stage before anything is removed.
 """
 
 from __future__ import annotations
@@ -21,10 +20,7 @@ from ._config import CleanConfig
 from ._normalize import Keys
 from ._types import Candidates, Pair
 
-__all__ = ["LOOKBACK", "candidates", "is_minor", "is_transparent"]
-
-LOOKBACK: Final = 2
-"""How many preceding units long enough for near-duplicate matching each is paired with."""
+__all__ = ["candidates", "is_minor", "is_transparent"]
 
 _MIN_LENGTH_RATIO: Final = 0.75
 # 21 bands of 3 rows: pairs with a Jaccard similarity of their shingle sets above about
@@ -61,42 +57,22 @@ def candidates(keys: Keys, config: CleanConfig) -> Candidates:
     >>> from dedup._segment import segment
     >>> line = "Crowds march through the old capital city on Sunday to protest the tax"
     >>> variant = "Crowds marched through the old capital city on Sunday to protest the tax"
-    >>> seg = segment("\\n".join([line, variant, line]))
-    >>> c = candidates(normalize(seg), CleanConfig())
-    >>> c.group, c.pairs
-    ((0, 1, 0), ((0, 1), (1, 2)))
+    >>> keys = normalize(segment("\\n".join([line, "Short line.", variant, line])))
+    >>> candidates(keys, CleanConfig()).group
+    (0, 1, 2, 0)
+    >>> candidates(keys, CleanConfig(scope="document")).pairs
+    ((0, 2), (2, 3))
     """
     first: dict[str, int] = {}
     group = tuple(first.setdefault(k, j) for j, k in enumerate(keys.texts))
+    if config.scope != "document":
+        return Candidates(group=group, pairs=())
     min_chars, min_words = config.min_chars, config.min_words
     eligible = [
         len(text) >= min_chars and (text.count(" ") + 1 >= min_words or keys.words(j) >= min_words)
         for j, text in enumerate(keys.texts)
     ]
-    if config.scope == "document":
-        pairs = _all_pairs(keys, group, eligible, config)
-    else:
-        pairs = _lookback_pairs(keys, group, eligible, config)
-    return Candidates(group=group, pairs=pairs)
-
-
-def _lookback_pairs(
-    keys: Keys, group: tuple[int, ...], eligible: list[bool], config: CleanConfig
-) -> tuple[Pair, ...]:
-    lengths = [len(t) for t in keys.texts]
-    pairs: list[Pair] = []
-    recent: list[int] = []  # the last LOOKBACK eligible units, oldest first
-    for j, length in enumerate(lengths):
-        if not eligible[j]:
-            continue
-        low, high = _MIN_LENGTH_RATIO * length, length / _MIN_LENGTH_RATIO
-        for i in recent:
-            if group[i] != group[j] and low <= lengths[i] <= high:
-                pairs.append((i, j))
-        recent.append(j)
-        if len(recent) > LOOKBACK:
-            del recent[0]
-    return tuple(pairs)
+    return Candidates(group=group, pairs=_all_pairs(keys, group, eligible, config))
 
 
 def _all_pairs(
@@ -155,7 +131,7 @@ def _lsh_pairs(texts: list[str], config: CleanConfig) -> set[Pair]:
         for gram in grams:
             code = codes.get(gram)
             if code is None:
-                code = codes[gram] = zlib.crc32(gram.encode("utf-8"))
+                code = codes[gram] = zlib.crc32(gram.encode("utf-8", "surrogatepass"))
             hashes.append(code)
         owners.extend([slot] * len(grams))
     rng = np.random.default_rng(config.seed)

@@ -23,6 +23,7 @@ from ._candidates import is_minor, is_transparent
 from ._config import CleanConfig
 from ._normalize import Keys
 from ._types import Candidates, Decision, Kind, Match, Position, Rule
+from ._verify import Verification
 
 __all__ = ["decide"]
 
@@ -35,15 +36,12 @@ _MAX_BETWEEN = 2
 
 
 def decide(
-    keys: Keys, cands: Candidates, matches: tuple[Match, ...], config: CleanConfig
+    keys: Keys, cands: Candidates, verified: Verification, config: CleanConfig
 ) -> tuple[Decision, ...]:
     """Decide which units are copies; returns one :class:`Decision` per removed unit."""
     group = cands.group
     texts = keys.texts
-    near: dict[int, list[Match]] = {}
-    for m in matches:
-        near.setdefault(m.j, []).append(m)
-    longest = config.keep == "longest"
+    near = verified.matches
     removed: dict[int, Decision] = {}
     group_rep: dict[int, int] = {}  # exact group -> the kept member
     prev = -1  # the nearest kept unit so far
@@ -54,18 +52,16 @@ def decide(
         if is_transparent(text, config):
             continue
         minor = is_minor(text, config)
-        found: _Found | None = None
-        # Only units with a twin need a closer look.
-        if (group[j] != j or j in near) and not (
-            config.protect_structure and keys.info(j).kind in _NEVER_REMOVED
-        ):
-            found = _in_run(keys, group, group_rep, j, in_run)
-            if found is None:
-                found = _adjacent(keys, group, near, removed, prev, j, config)
-            if found is None and not minor and prev_major != prev:
-                found = _adjacent(keys, group, near, removed, prev_major, j, config)
-            if found is None and config.scope == "document":
-                found = _distant(keys, group, group_rep, near, removed, j, config)
+        found = _in_run(keys, group, group_rep, j, in_run)
+        if found is None:
+            found = _adjacent(keys, group, verified, removed, prev, j, config)
+        if found is None and not minor and prev_major != prev:
+            found = _adjacent(keys, group, verified, removed, prev_major, j, config)
+        if found is None and config.scope == "document":
+            found = _distant(keys, group, group_rep, near, removed, j, config)
+        never = config.protect_structure and found is not None
+        if never and keys.info(j).kind in _NEVER_REMOVED:
+            found = None
         if found is None:
             prev = j
             if not minor:
@@ -73,22 +69,54 @@ def decide(
             group_rep.setdefault(group[j], j)
             continue
         kept, similarity, rule, position = found
-        if longest and len(keys.info(j).stripped) > len(keys.info(kept).stripped):
-            # The new copy is longer: it is kept and the old one goes instead.
-            removed[kept] = Decision(kept, j, similarity, rule, position)
-            group_rep[group[kept]] = j
-            group_rep[group[j]] = j
-            prev = j if prev == kept else prev
-            prev_major = j if prev_major == kept else prev_major
-        else:
-            removed[j] = Decision(j, kept, similarity, rule, position)
-    return tuple(_resolve(removed[j], removed) for j in sorted(removed))
+        removed[j] = Decision(j, kept, similarity, rule, position)
+    if config.keep == "longest":
+        _keep_longest(keys, group, verified, removed)
+    return tuple(removed[j] for j in sorted(removed))
+
+
+def _keep_longest(
+    keys: Keys, group: tuple[int, ...], verified: Verification, removed: dict[int, Decision]
+) -> None:
+    """Let the longest copy of each group survive instead of the first.
+
+    Copies are decided against the first copy; afterwards the longest member of the group
+    becomes the survivor, provided every other member is itself a copy of it (exact, or
+    verified near-duplicate). Otherwise the first copy stays: nothing is removed on the
+    strength of a chain. Evidence is recomputed against the survivor.
+    """
+    members: dict[int, list[int]] = {}
+    for d in removed.values():
+        members.setdefault(d.kept, []).append(d.index)
+    for first, copies in members.items():
+        everyone = [first, *sorted(copies)]
+        best = max(everyone, key=lambda u: (len(keys.info(u).stripped), -u))
+        if best == first:
+            continue
+        evidence = [(u, _evidence(keys, group, verified, best, u)) for u in everyone if u != best]
+        checked = [(u, found) for u, found in evidence if found is not None]
+        if len(checked) < len(evidence):
+            continue
+        position = removed.pop(best).position
+        for u, (similarity, rule) in checked:
+            where = position if u == first else removed[u].position
+            removed[u] = Decision(u, best, similarity, rule, where)
+
+
+def _evidence(
+    keys: Keys, group: tuple[int, ...], verified: Verification, a: int, b: int
+) -> tuple[float, Rule] | None:
+    """Similarity and rule of units ``a`` and ``b`` as copies, or ``None``."""
+    if group[a] == group[b]:
+        return 1.0, _exact_rule(keys, a, b)
+    m = verified.check(min(a, b), max(a, b))
+    return None if m is None else (m.similarity, m.rule)
 
 
 def _adjacent(
     keys: Keys,
     group: tuple[int, ...],
-    near: dict[int, list[Match]],
+    verified: Verification,
     removed: dict[int, Decision],
     prev: int,
     j: int,
@@ -106,9 +134,9 @@ def _adjacent(
         if structure and (between or keys.info(prev).kind in _NEVER_REMOVED):
             return None
         return prev, 1.0, _exact_rule(keys, prev, j), "adjacent"
-    for m in near.get(j, ()):
-        if m.i == prev:
-            return prev, m.similarity, m.rule, "adjacent"
+    m = verified.check(prev, j)
+    if m is not None:
+        return prev, m.similarity, m.rule, "adjacent"
     return None
 
 
@@ -166,15 +194,3 @@ def _copy_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> froze
 
 def _exact_rule(keys: Keys, i: int, j: int) -> Rule:
     return Rule.EXACT if keys.raws[i].strip() == keys.raws[j].strip() else Rule.NORMALIZED
-
-
-def _resolve(d: Decision, removed: dict[int, Decision]) -> Decision:
-    """Point a decision at the surviving copy when its twin was replaced (keep="longest")."""
-    kept = d.kept
-    seen = 0
-    while kept in removed and seen <= len(removed):
-        kept = removed[kept].kept
-        seen += 1
-    if kept == d.kept:
-        return d
-    return Decision(d.index, kept, d.similarity, d.rule, d.position)

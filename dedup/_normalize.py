@@ -54,9 +54,7 @@ _TRAILING_CREDIT: Final = regex.compile(
     )[^\S\n]*$""",
     regex.IGNORECASE | regex.VERBOSE,
 )
-_INNER_PLACE: Final = regex.compile(
-    rf"[^\S\n]*\([^\S\n]*{_CREDIT_PLACE}[^\S\n]*\)", regex.IGNORECASE
-)
+_INNER_PLACE: Final = regex.compile(rf"\([^\S\n]*{_CREDIT_PLACE}[^\S\n]*\)", regex.IGNORECASE)
 _PUNCTUATION: Final = regex.compile(r"[\p{P}\p{S}\p{Cc}\p{Cf}]+")
 _ASCII_PUNCTUATION: Final = str.maketrans(
     {c: " " for c in map(chr, range(128)) if not c.isalnum() and c != " "}
@@ -191,6 +189,7 @@ def _strip_credits(text: str) -> str:
 
 
 def _strip_credit(line: str) -> str:
+    line = " ".join(line.split())  # one space between words: no regex meets a long blank run
     if "(" in line:
         line = _INNER_PLACE.sub("", line)
     if ":" in line or ")" in line or "\u00a9" in line:

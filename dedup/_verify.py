@@ -29,7 +29,7 @@ from ._config import CleanConfig
 from ._normalize import Keys
 from ._types import Candidates, Key, Kind, Match, Rule
 
-__all__ = ["guard", "similarity", "verify"]
+__all__ = ["Verification", "guard", "similarity", "verify"]
 
 _MIN_LENGTH_RATIO: Final = 0.75
 _MAX_SLOT_SHARE: Final = 1 / 12
@@ -120,27 +120,65 @@ def _same_word(a: str, b: str) -> bool:
     return shared >= 3 and shared >= max(len(a), len(b)) - 3
 
 
-def verify(keys: Keys, cands: Candidates, config: CleanConfig) -> tuple[Match, ...]:
+class Verification:
+    """The output of the verify stage.
+
+    ``matches`` maps a unit to its verified matches among the candidate pairs (those of
+    ``scope="document"``). :meth:`check` applies the same test to any other pair: the
+    decide stage asks it about each unit and the kept unit just before it, which only
+    decide knows, since it depends on what was removed.
+    """
+
+    __slots__ = ("_cache", "_config", "_keys", "matches")
+
+    def __init__(self, keys: Keys, config: CleanConfig) -> None:
+        self._keys = keys
+        self._config = config
+        self._cache: dict[tuple[int, int], Match | None] = {}
+        self.matches: dict[int, list[Match]] = {}
+
+    def check(self, i: int, j: int) -> Match | None:
+        """The match of units ``i < j``, or ``None`` when they are not near-duplicates."""
+        texts = self._keys.texts
+        la, lb = len(texts[i]), len(texts[j])
+        short, long = (la, lb) if la < lb else (lb, la)
+        if short < self._config.min_chars or short < _MIN_LENGTH_RATIO * long:
+            return None  # the common case, answered without any cache
+        found = self._cache.get((i, j), self)
+        if found is self:
+            found = self._cache[(i, j)] = self._check(i, j)
+        return found  # type: ignore[return-value]
+
+    def _check(self, i: int, j: int) -> Match | None:
+        keys, config = self._keys, self._config
+        a, b = keys.texts[i], keys.texts[j]
+        if keys.words(i) < config.min_words or keys.words(j) < config.min_words:
+            return None
+        cutoff = config.threshold * 100
+        if not fuzz.ratio(a, b, processor=None, score_cutoff=cutoff):
+            return None
+        score = similarity(a, b)
+        if score < config.threshold:  # rounding
+            return None
+        first, second = keys.info(i), keys.info(j)
+        structure = first.kind is not Kind.TEXT or second.kind is not Kind.TEXT
+        if config.protect_structure and structure:
+            return None
+        if guard(first, second) is not None:
+            return None
+        return Match(i, j, score, Rule.NEAR_DUPLICATE)
+
+
+def verify(keys: Keys, cands: Candidates, config: CleanConfig) -> Verification:
     """Score every candidate pair and keep those that pass the threshold and the guards.
 
-    With ``protect_structure``, only text units are matched as near-duplicates: list
-    items, questions, labels, headings, tables and code differ on purpose.
+    Both units must be long enough (``min_chars``, ``min_words``) and, with
+    ``protect_structure``, text: list items, questions, labels, headings, tables and code
+    differ on purpose.
     """
-    threshold = config.threshold
-    cutoff = threshold * 100
-    ratio = fuzz.ratio
-    texts = keys.texts
-    protect = config.protect_structure
-    matches: list[Match] = []
+    verification = Verification(keys, config)
     for i, j in cands.pairs:
-        if not ratio(texts[i], texts[j], processor=None, score_cutoff=cutoff):
-            continue
-        score = similarity(texts[i], texts[j])
-        if score < threshold:  # rounding
-            continue
-        a, b = keys.info(i), keys.info(j)
-        if protect and (a.kind is not Kind.TEXT or b.kind is not Kind.TEXT):
-            continue
-        if guard(a, b) is None:
-            matches.append(Match(i, j, score, Rule.NEAR_DUPLICATE))
-    return tuple(matches)
+        found = verification.check(i, j)
+        if found is not None:
+            verification.matches.setdefault(j, []).append(found)
+    return verification

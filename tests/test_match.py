@@ -26,18 +26,21 @@ def test_exact_groups_point_at_the_first_member() -> None:
     assert cands.group == (0, 1, 0)  # type: ignore[attr-defined]
 
 
-def test_lookback_pairs_only_near_units_of_similar_length() -> None:
+def test_only_document_scope_proposes_pairs() -> None:
     text = "\n".join([BASE, "Short line.", BASE.replace("boats", "ships"), "x " * 60])
-    _, cands, _ = _stages(text)
-    assert cands.pairs == ((0, 2),)  # type: ignore[attr-defined]
+    _, cands, verified = _stages(text)
+    assert cands.pairs == ()  # type: ignore[attr-defined]
+    assert verified.check(0, 2) is not None  # type: ignore[attr-defined]
+    assert verified.check(0, 3) is None  # type: ignore[attr-defined]  # lengths differ
+    assert verified.check(0, 1) is None  # type: ignore[attr-defined]  # too short
 
 
 def test_document_scope_pairs_all_units() -> None:
     lines = [BASE] + [f"Unrelated sentence number {w} about other things" for w in "abcdefgh"]
     lines.append(BASE.replace("boats", "ships"))
-    _, cands, matches = _stages("\n".join(lines), scope="document")
+    _, cands, verified = _stages("\n".join(lines), scope="document")
     assert (0, 9) in cands.pairs  # type: ignore[attr-defined]
-    assert [(m.i, m.j) for m in matches] == [(0, 9)]  # type: ignore[attr-defined]
+    assert [(m.i, m.j) for m in verified.matches[9]] == [(0, 9)]  # type: ignore[attr-defined]
 
 
 def test_document_scope_uses_lsh_above_the_all_pairs_limit() -> None:
