@@ -8,7 +8,7 @@ is a crash that libFuzzer saves as ``crash-*`` for replay.
 
 Run (from the repository root, one core, 30 minutes)::
 
-    pip install -e '.[test]' atheris
+    pip install -e '.[fuzz]'
     mkdir -p fuzz/corpus
     python fuzz/fuzz_clean.py fuzz/corpus -max_total_time=1800 -timeout=30 -rss_limit_mb=4096
 

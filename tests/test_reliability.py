@@ -50,17 +50,6 @@ ROOT = Path(__file__).resolve().parents[1]
 # Known core bugs. Each flag narrows the fuzzing below; each has a strict-xfail test that
 # fails once the bug is fixed, which is the signal to set the flag to False.
 
-LSH_SURROGATE_BUG = True
-"""dedup._candidates._lsh_pairs encodes shingles with ``str.encode("utf-8")``, which raises
-UnicodeEncodeError on lone surrogates; only the MinHash LSH path (scope="document" with more
-than ``all_pairs_limit`` distinct eligible units) is affected."""
-
-KEEP_LONGEST_RULE_BUG = True
-"""With keep="longest", dedup._decide._resolve points a removal at the surviving (longer)
-copy but keeps the rule and similarity of the pair it was first matched with, so a removal
-can say "exact" while its ``kept_text`` differs. The report's evidence is wrong; the output
-text is not affected."""
-
 KEEP_LONGEST_LINE_ENDING_BUG = True
 """keep="longest" counts the line terminators inside multi-line units (blocks), so with
 ``\r\n`` a wrapped block can outgrow a one-line copy it is shorter than with ``\n``."""
@@ -157,8 +146,6 @@ def assert_sound(text: str, report: Report, config: CleanConfig | None = None) -
         assert r.kept_span not in gone, r
         assert text[r.kept_span[0] : r.kept_span[1]] == r.kept_text
         assert 0.0 <= r.similarity <= 1.0
-        if KEEP_LONGEST_RULE_BUG and cfg.keep == "longest":
-            continue
         if r.rule is dedup.Rule.EXACT:
             assert r.text.strip() == r.kept_text.strip(), r
         elif r.rule is dedup.Rule.NORMALIZED:
@@ -297,18 +284,9 @@ configs = st.builds(
 )
 
 
-def uses_lsh(config: CleanConfig) -> bool:
-    return config.scope == "document" and config.all_pairs_limit < 400
-
-
-def drop_surrogates(text: str) -> str:
-    return "".join(c for c in text if not "\ud800" <= c <= "\udfff")
-
-
 def fit_known_bugs(text: str, config: CleanConfig) -> str:
-    """Keep the fuzzing off the known core bugs listed at the top of this module."""
-    if LSH_SURROGATE_BUG and uses_lsh(config):
-        return drop_surrogates(text)
+    """Keep the fuzzing off the known core bugs listed at the top of this module (none
+    needs to change the text today; the hook stays for the next one)."""
     return text
 
 
@@ -397,23 +375,15 @@ def test_long_lines_of_letters_stay_linear() -> None:
     assert _clean_growth(lambda n: "Crowds gather in the square " * n, 2_000) < 3 * 8
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: _normalize._TRAILING_CREDIT is quadratic in the blanks that end a "
-    "line holding ':' (a line with 4000 trailing spaces takes 25 s)",
-)
 def test_trailing_blanks_after_a_colon() -> None:
-    """A scraped line with a colon and a long run of trailing blanks (padded table)."""
+    """A scraped line with a colon and a long run of trailing blanks (padded table).
+    Regression: 4,000 trailing blanks took 25 s before 3abd5f8."""
     ratio = _clean_growth(lambda n: "Crowds gather at dusk: a report" + " " * n, 60)
     assert ratio < 3 * 8
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: _normalize._INNER_PLACE is quadratic in a run of blanks inside a line "
-    "that holds '(' (100,000 blanks: about 8 minutes)",
-)
 def test_blanks_before_a_parenthesis() -> None:
+    """Regression: 100,000 blanks before a '(' took about 8 minutes before 3abd5f8."""
     ratio = _clean_growth(lambda n: "Crowds gather in the square" + " " * n + "at dusk (x)", 600)
     assert ratio < 3 * 8
 
@@ -428,15 +398,8 @@ def test_blanks_after_an_entity_start() -> None:
     assert ratio < 3 * 8
 
 
-@pytest.mark.xfail(
-    LSH_SURROGATE_BUG,
-    strict=True,
-    raises=UnicodeEncodeError,
-    reason="core bug: dedup._candidates._lsh_pairs encodes shingles as strict UTF-8, "
-    "UnicodeEncodeError on lone surrogates (fix: .encode('utf-8', 'surrogatepass')); "
-    "when fixed, set LSH_SURROGATE_BUG = False",
-)
 def test_lsh_path_accepts_lone_surrogates() -> None:
+    """Regression (fixed in 3abd5f8): the MinHash LSH path hashed strict UTF-8."""
     lines = [
         f"Line number {w} about the surrogate \ud800 storm over the northern hills today"
         for w in ("alpha", "beta", "gamma")
@@ -445,14 +408,9 @@ def test_lsh_path_accepts_lone_surrogates() -> None:
     check(text, CleanConfig(scope="document", all_pairs_limit=2))
 
 
-@pytest.mark.xfail(
-    KEEP_LONGEST_RULE_BUG,
-    strict=True,
-    reason="core bug: with keep='longest' a removal re-pointed to the longer survivor keeps "
-    "the rule of its first pair ('exact' while kept_text differs); when fixed, set "
-    "KEEP_LONGEST_RULE_BUG = False",
-)
 def test_keep_longest_rule_names_the_kept_copy() -> None:
+    """Regression (fixed in 3abd5f8): a removal re-pointed to the longer survivor kept the
+    rule of its first pair ("exact" while its kept_text differed)."""
     one = "Crowds gather in the main square at dusk"
     text = f"{one}\n{one}\n{one} (pictured)\n"
     config = CleanConfig(keep="longest")
@@ -605,10 +563,9 @@ def _growth(pattern: Any, scan: bool, small: str, large: str) -> float:
 # Patterns known to backtrack: {qualified name: reason}. Remove an entry when its test
 # starts to pass (strict xfail makes that a failure).
 KNOWN_SLOW_PATTERNS: dict[str, str] = {
-    "dedup._normalize._TRAILING_CREDIT": "core bug: quadratic or worse on a run of blanks "
-    "at the end of a line (right-to-left match re-splits the run)",
-    "dedup._normalize._INNER_PLACE": "core bug: quadratic on a run of blanks before '(' "
-    "(every start in the run scans to its end)",
+    "dedup._normalize._TRAILING_CREDIT": "latent: quadratic or worse on a run of blanks at "
+    "the end of a line; unreachable through clean(), which collapses blanks before applying "
+    "it (test_trailing_blanks_after_a_colon)",
     "dedup._normalize._BROKEN_NUMERIC_ENTITY": "core bug: quadratic on '&#' then a run of "
     "blanks (\\s*([xX]?)\\s* splits the run two ways)",
 }
