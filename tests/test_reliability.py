@@ -351,7 +351,7 @@ def test_one_five_megabyte_line() -> None:
     """One 5 MB line with no terminator is one unit, returned unchanged."""
     text = ("Crowds gather in the square as the storm reaches the harbour. " * 80_000)[:5_000_000]
     started = time.perf_counter()
-    assert dedup.clean(text) is text or dedup.clean(text) == text
+    assert dedup.clean(text) == text
     elapsed = time.perf_counter() - started
     assert elapsed < 60, f"a 5 MB line took {elapsed:.1f} s"
 
@@ -378,13 +378,13 @@ def test_long_lines_of_letters_stay_linear() -> None:
 def test_trailing_blanks_after_a_colon() -> None:
     """A scraped line with a colon and a long run of trailing blanks (padded table).
     Regression: 4,000 trailing blanks took 25 s before 3abd5f8."""
-    ratio = _clean_growth(lambda n: "Crowds gather at dusk: a report" + " " * n, 60)
+    ratio = _clean_growth(lambda n: "Crowds gather at dusk: a report" + " " * n, 250)
     assert ratio < 3 * 8
 
 
 def test_blanks_before_a_parenthesis() -> None:
     """Regression: 100,000 blanks before a '(' took about 8 minutes before 3abd5f8."""
-    ratio = _clean_growth(lambda n: "Crowds gather in the square" + " " * n + "at dusk (x)", 600)
+    ratio = _clean_growth(lambda n: "Crowds gather in the square" + " " * n + "at dusk (x)", 2_000)
     assert ratio < 3 * 8
 
 
