@@ -90,7 +90,7 @@ def _keep_longest(
         members.setdefault(d.kept, []).append(d.index)
     for first, copies in members.items():
         everyone = [first, *sorted(copies)]
-        best = max(everyone, key=lambda u: (len(keys.info(u).stripped), -u))
+        best = max(everyone, key=lambda u: (_length(keys, u), -u))
         if best == first:
             continue
         evidence = [(u, _evidence(keys, group, verified, best, u)) for u in everyone if u != best]
@@ -194,3 +194,9 @@ def _copy_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> froze
 
 def _exact_rule(keys: Keys, i: int, j: int) -> Rule:
     return Rule.EXACT if keys.raws[i].strip() == keys.raws[j].strip() else Rule.NORMALIZED
+
+
+def _length(keys: Keys, u: int) -> int:
+    """A unit's length, the same whatever its line-ending style."""
+    stripped = keys.info(u).stripped
+    return len(stripped) - stripped.count("\r\n")

@@ -20,7 +20,7 @@ from ._types import Key, Kind, Segmentation
 
 __all__ = ["Keys", "normalize", "normalize_text"]
 
-_BROKEN_NUMERIC_ENTITY: Final = regex.compile(r"&\s*#\s*([xX]?)\s*([0-9a-fA-F]{1,6})\s*;")
+_BROKEN_NUMERIC_ENTITY: Final = regex.compile(r"&\s*+#\s*+([xX]?)\s*+([0-9a-fA-F]{1,6})\s*+;")
 _BROKEN_NAMED_ENTITY: Final = regex.compile(
     r"&\s+(amp|quot|apos|lt|gt|nbsp|ndash|mdash|hellip|rsquo|lsquo|rdquo|ldquo)\s*;",
     regex.IGNORECASE,
