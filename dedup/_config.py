@@ -18,7 +18,7 @@ KeepPolicy = Literal["first", "longest"]
 Scope = Literal["adjacent", "runs", "document"]
 SegmentMode = Literal["auto", "line", "block"]
 
-_KEEP_POLICIES: Final = ("first", "longest")
+KEEP_POLICIES: Final = ("first", "longest")
 _SCOPES: Final = ("adjacent", "runs", "document")
 _SEGMENT_MODES: Final = ("auto", "line", "block")
 
@@ -89,10 +89,10 @@ class CleanConfig:
     seed: int = 1
 
     def __post_init__(self) -> None:
-        _check_number("threshold", self.threshold, 0.5, 1.0)
-        _check_choice("keep", self.keep, _KEEP_POLICIES)
-        _check_choice("scope", self.scope, _SCOPES)
-        _check_choice("segment", self.segment, _SEGMENT_MODES)
+        check_number("threshold", self.threshold, 0.5, 1.0)
+        check_choice("keep", self.keep, KEEP_POLICIES)
+        check_choice("scope", self.scope, _SCOPES)
+        check_choice("segment", self.segment, _SEGMENT_MODES)
         _check_int("min_run", self.min_run, 2, 1_000)
         _check_int("min_chars", self.min_chars, 0, 10_000)
         _check_int("min_words", self.min_words, 1, 1_000)
@@ -137,7 +137,7 @@ def _check_names(overrides: dict[str, Any]) -> None:
         )
 
 
-def _check_number(name: str, value: object, low: float, high: float) -> None:
+def check_number(name: str, value: object, low: float, high: float) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
         raise ConfigError(f"{name} must be a number from {low} to {high}, got {value!r}")
     if not low <= value <= high:
@@ -154,7 +154,7 @@ def _check_bool(name: str, value: object) -> None:
         raise ConfigError(f"{name} must be True or False, got {value!r}")
 
 
-def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
+def check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
     if value not in choices:
         allowed = ", ".join(repr(c) for c in choices)
         raise ConfigError(f"{name} must be one of {allowed}, got {value!r}")

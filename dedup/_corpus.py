@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Final
 
 from ._api import explain as _explain
-from ._config import CleanConfig, resolve_config
+from ._config import KEEP_POLICIES, CleanConfig, check_choice, check_number, resolve_config
 from ._errors import ConfigError
 from ._minhash import SignatureParams, signatures
 from ._normalize import normalize_text
@@ -145,12 +145,8 @@ class Corpus:
         clean_config: CleanConfig | None = None,
         prefix: str = "dedup",
     ) -> None:
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
-            raise ConfigError(f"threshold must be a number from 0.5 to 1.0, got {threshold!r}")
-        if not 0.5 <= threshold <= 1.0:
-            raise ConfigError(f"threshold must be a number from 0.5 to 1.0, got {threshold!r}")
-        if keep not in ("first", "longest"):
-            raise ConfigError(f"keep must be one of 'first', 'longest', got {keep!r}")
+        check_number("threshold", threshold, 0.5, 1.0)
+        check_choice("keep", keep, KEEP_POLICIES)
         if isinstance(max_bucket, bool) or not isinstance(max_bucket, int) or max_bucket < 1:
             raise ConfigError(f"max_bucket must be a whole number >= 1, got {max_bucket!r}")
         if not 0.0 < boilerplate_share <= 1.0:
