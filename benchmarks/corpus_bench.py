@@ -6,7 +6,7 @@ Run from the repository root::
     python -m benchmarks.corpus_bench --quick    # 10,000 documents, small Spark run
     python -m benchmarks.corpus_bench --docs 1000000 --engines corpus
 
-The documents are generated (``dedup._synth``): news-like pseudo-word articles, about 30%
+The documents are generated (``benchmarks.docgen``): news-like pseudo-word articles, about 30%
 of them planted variants of another at word-3-shingle Jaccard 0.5-0.95. Every engine
 shingles the same way (case-folded word 3-grams), streams the documents in order
 (query, then insert unless a duplicate), uses 128 permutations with 18 bands of 7 rows and
@@ -174,7 +174,7 @@ class Truth:
     """Planted clusters and exact Jaccard similarities (cached shingle sets)."""
 
     def __init__(self, docs: list[dict[str, Any]]) -> None:
-        from dedup._minhash import SignatureParams, shingles
+        from dedup._corpus.minhash import SignatureParams, shingles
 
         self.params = SignatureParams()
         self._shingles = shingles
@@ -299,8 +299,8 @@ def spark_child(data: str, master: str, out: str) -> None:
 
 def scale_run(n: int) -> dict[str, Any]:
     """Corpus alone on ``n`` documents: throughput and size (no baselines, no recall)."""
+    from benchmarks.docgen import generate
     from dedup import Corpus
-    from dedup._synth import generate
 
     t0 = time.perf_counter()
     docs = [(d.doc_id, d.text) for d in generate(n, seed=2024)]
@@ -377,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
             Path(args.json).write_text(json.dumps(result, indent=2))
         return 0
 
-    from dedup._synth import generate
+    from benchmarks.docgen import generate
 
     n = args.docs or (10_000 if args.quick else 100_000)
     n_spark = args.spark_docs or (2_000 if args.quick else 20_000)

@@ -21,13 +21,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import dedup
-from dedup._candidates import candidates
-from dedup._config import resolve_config
-from dedup._decide import decide
-from dedup._normalize import normalize
-from dedup._render import render
-from dedup._segment import segment
-from dedup._verify import verify
+from dedup._clean.candidates import candidates
+from dedup._clean.config import resolve_config
+from dedup._clean.decide import decide
+from dedup._clean.normalize import normalize
+from dedup._clean.render import render
+from dedup._clean.segment import segment
+from dedup._clean.verify import verify
 
 from ._table import markdown, plain
 from .methods import Method
@@ -147,7 +147,7 @@ def _stage_pass(texts: Sequence[str]) -> dict[str, float]:
         t4 = clock()
         decisions = decide(keys, cands, matches, cfg)
         t5 = clock()
-        report = render(seg, decisions)
+        report, _ = render(seg, decisions)
         t6 = clock()
         assert report.text == dedup.clean(text)  # the stages reproduce clean()
         for name, dt in zip(

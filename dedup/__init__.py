@@ -7,14 +7,25 @@
 
 from __future__ import annotations
 
-from ._api import clean, explain
-from ._config import CleanConfig, KeepPolicy, Scope, SegmentMode
+from types import FunctionType as _FunctionType
+
+from ._clean import (
+    CleanConfig,
+    KeepPolicy,
+    Removal,
+    Report,
+    Rule,
+    Scope,
+    SegmentMode,
+    apply_removals,
+    clean,
+    explain,
+    normalize_text,
+    similarity,
+)
 from ._corpus import BoilerplateRemoval, Corpus, CorpusReport, StoreError, Verdict
 from ._errors import ConfigError, DedupError, InputTooLargeError
-from ._normalize import normalize_text
-from ._render import apply_removals
-from ._types import Removal, Report, Rule
-from ._verify import similarity
+from ._extras import MissingExtraError
 
 __version__ = "0.1.0"
 
@@ -27,6 +38,7 @@ __all__ = [
     "DedupError",
     "InputTooLargeError",
     "KeepPolicy",
+    "MissingExtraError",
     "Removal",
     "Report",
     "Rule",
@@ -43,8 +55,8 @@ __all__ = [
 ]
 
 # Show the public names as ``dedup.X`` (in reprs, tracebacks and docs), as httpx does.
-for _obj in (CleanConfig, ConfigError, DedupError, InputTooLargeError, Removal, Report, Rule):
-    _obj.__module__ = "dedup"
-for _fn in (apply_removals, clean, explain, normalize_text, similarity):
-    _fn.__module__ = "dedup"
-del _obj, _fn
+for _name in __all__:
+    _obj = globals()[_name]
+    if isinstance(_obj, (type, _FunctionType)):
+        _obj.__module__ = "dedup"
+del _name, _obj, _FunctionType

@@ -15,10 +15,22 @@ class DedupError(Exception):
 
 
 class ConfigError(DedupError, ValueError):
-    """An option has a value outside its allowed range or set.
+    """An option has a value outside its allowed range or set, or is unknown.
 
-    The message names the option, the value given and what is allowed.
+    The message names the option, the value given and what is allowed; ``option``
+    holds the option's name (``None`` when the problem is not one option's).
+
+    >>> import dedup
+    >>> try:
+    ...     dedup.CleanConfig(threshold=2)
+    ... except ConfigError as exc:
+    ...     exc.option
+    'threshold'
     """
+
+    def __init__(self, message: str, *, option: str | None = None) -> None:
+        super().__init__(message)
+        self.option = option
 
 
 class InputTooLargeError(DedupError, ValueError):

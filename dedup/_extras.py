@@ -25,7 +25,7 @@ def require(module: str, *, extra: str, feature: str) -> ModuleType:
     >>> require("no_such_module_xyz", extra="testing", feature="dedup.testing")
     Traceback (most recent call last):
       ...
-    dedup._extras.MissingExtraError: dedup.testing needs the package 'no_such_module_xyz', \
+    dedup.MissingExtraError: dedup.testing needs the package 'no_such_module_xyz', \
 which is not installed; install it with: pip install 'news-dedup[testing]'
     """
     try:

@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._minhash import SignatureParams, estimate_jaccard, signatures
-from ._stores import Doc, MemoryStore
+from ._corpus.minhash import SignatureParams, estimate_jaccard, signatures
+from ._corpus.stores import Doc, MemoryStore
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession

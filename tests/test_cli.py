@@ -450,12 +450,12 @@ def test_html_report_renders_in_chromium(tmp_path: Path) -> None:
 def test_corpus_subcommand_is_plugged_in_and_dispatched(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The contract with ``dedup._corpus_cli``: ``add_parser(subparsers)`` adds ``corpus``
+    """The contract with ``dedup.cli.corpus``: ``add_parser(subparsers)`` adds ``corpus``
     and sets ``func``; ``main`` calls it and returns its status."""
     import argparse
     import types
 
-    from dedup import cli
+    from dedup.cli import app as cli
 
     calls: list[argparse.Namespace] = []
 
@@ -469,9 +469,9 @@ def test_corpus_subcommand_is_plugged_in_and_dispatched(
 
         p.set_defaults(func=func)
 
-    module = types.ModuleType("dedup._corpus_cli")
+    module = types.ModuleType("dedup.cli.corpus")
     module.add_parser = add_parser  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "dedup._corpus_cli", module)
+    monkeypatch.setitem(sys.modules, "dedup.cli.corpus", module)
     assert cli.main(["corpus", "--db", "x.sqlite"]) == 0
     assert cli.main(["corpus"]) == 1
     assert [a.db for a in calls] == ["x.sqlite", None]
@@ -482,9 +482,9 @@ def test_corpus_subcommand_is_plugged_in_and_dispatched(
 def test_without_a_corpus_module_there_is_no_corpus_command(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from dedup import cli
+    from dedup.cli import app as cli
 
-    monkeypatch.setitem(sys.modules, "dedup._corpus_cli", None)  # import raises ImportError
+    monkeypatch.setitem(sys.modules, "dedup.cli.corpus", None)  # import raises ImportError
     with pytest.raises(SystemExit) as exc:
         cli.main(["corpus"])
     assert exc.value.code == 2
@@ -530,7 +530,7 @@ def test_a_failed_write_leaves_the_file_as_it_was(tmp_path: Path, mode: str) -> 
 
 
 def test_every_field_has_help_from_the_docstring() -> None:
-    from dedup.cli import _field_docs
+    from dedup.cli.app import _field_docs
 
     docs = _field_docs()
     names = {f.name for f in dataclasses.fields(dedup.CleanConfig)}

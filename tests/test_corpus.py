@@ -19,10 +19,10 @@ import numpy as np
 import pytest
 
 import dedup
+from benchmarks.docgen import exact_jaccard, generate
 from dedup import Corpus, Verdict
-from dedup._lshindex import LSHIndex
-from dedup._minhash import SignatureParams, signatures
-from dedup._synth import exact_jaccard, generate
+from dedup._corpus.lshindex import LSHIndex
+from dedup._corpus.minhash import SignatureParams, signatures
 
 STORY = (
     "The city council approved a new budget for the harbour district on Tuesday, "
@@ -130,7 +130,7 @@ def test_signatures_are_the_same_in_another_process() -> None:
     code = textwrap.dedent(
         f"""
         import json, sys
-        from dedup._minhash import SignatureParams, signatures
+        from dedup._corpus.minhash import SignatureParams, signatures
         s = signatures({[STORY, CHINESE]!r}, SignatureParams())
         print(json.dumps([s.bands.tolist(), s.sig.tolist(), [str(c) for c in s.content]]))
         """
@@ -335,7 +335,7 @@ def test_sqlite_locked_by_another_writer_writes_nothing(tmp_path: Path) -> None:
 _WORKER = """
 import json, sys
 from dedup import Corpus
-from dedup._synth import generate
+from benchmarks.docgen import generate
 docs = generate({n}, seed=7)
 with Corpus(sys.argv[1]) as corpus:
     for k in range(0, len(docs), {batch}):
@@ -383,7 +383,7 @@ def test_sigkill_mid_run_loses_nothing_committed_and_resumes(tmp_path: Path) -> 
 
 
 def test_batch_shingling_equals_one_by_one() -> None:
-    from dedup._minhash import shingles, shingles_batch
+    from dedup._corpus.minhash import shingles, shingles_batch
 
     rng = np.random.default_rng(3)
     pieces = ["alpha", "Beta", "ÉTÉ", "straße", "北京", "市政府", "ไทย", "x", "42", "—", "\n", " "]
@@ -395,3 +395,24 @@ def test_batch_shingling_equals_one_by_one() -> None:
         want, want_c = shingles(text, params)
         assert sh.tolist() == want.tolist(), text
         assert c == want_c, text
+
+
+def test_hard_wrapped_boilerplate_footer_is_removed() -> None:
+    """A footer wrapped over two lines is one unit for clean(); it is learnt as one, too."""
+    footer = (
+        "Sign up for the morning briefing and get the day's top stories\n"
+        "from the harbour district delivered to your inbox before breakfast."
+    )
+
+    def page(i: int) -> str:
+        words = " ".join(f"w{(i * 13 + k * 7) % 991}q{k % (i + 3)}" for k in range(30))
+        return f"Story {i} begins here.\n\n{words}.\n\n{footer}\n"
+
+    for mode in ("auto", "line", "block"):
+        corpus = Corpus(boilerplate_min_docs=3, clean_config=dedup.CleanConfig(segment=mode))
+        for i in range(6):
+            corpus.add(f"p{i}", page(i), site="harbour.example")
+        report = corpus.explain("new", page(99), site="harbour.example")
+        assert report.boilerplate, mode
+        assert "inbox" not in report.text and "Sign up" not in report.text, mode
+        assert report.text.startswith("Story 99 begins here.\n\n"), mode

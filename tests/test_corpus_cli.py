@@ -1,4 +1,4 @@
-"""The ``dedup corpus`` subcommand (dedup/_corpus_cli.py), run through ``dedup.cli``."""
+"""The ``dedup corpus`` subcommand (dedup/cli/corpus.py), run through ``dedup.cli.main``."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.docgen import generate
 from dedup import Corpus
-from dedup._corpus_cli import add_parser
-from dedup._synth import generate
 from dedup.cli import main
+from dedup.cli.corpus import add_parser
 
 
 def _main(argv: list[str]) -> int:
@@ -75,7 +75,7 @@ def test_a_killed_run_resumes_to_the_same_output(tmp_path: Path) -> None:
                 "--id-field", "url", "--batch-size", "50", "--no-clean",
                 "--removed", str(tmp_path / (out + ".removed"))]  # fmt: skip
 
-    proc = subprocess.Popen([sys.executable, "-m", "dedup.cli", *argv("a.jsonl")])
+    proc = subprocess.Popen([sys.executable, "-m", "dedup", *argv("a.jsonl")])
     # kill it in the second pass, once some output is on disk
     output = tmp_path / "a.jsonl"
     deadline = time.monotonic() + 60

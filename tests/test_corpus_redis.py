@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import dedup
+from benchmarks.docgen import generate
 from dedup import Corpus
-from dedup._synth import generate
 
 redis = pytest.importorskip("redis", reason="redis-py is not installed (pip install '.[redis]')")
 
@@ -133,7 +133,7 @@ def test_unreachable_redis_names_the_address() -> None:
 _WORKER = """
 import json, sys
 from dedup import Corpus
-from dedup._synth import generate
+from benchmarks.docgen import generate
 docs = generate(150, seed=99, dup_share=0.0)
 order = docs if int(sys.argv[2]) % 2 == 0 else docs[::-1]
 with Corpus(sys.argv[1]) as corpus:

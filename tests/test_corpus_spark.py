@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from benchmarks.docgen import generate
 from dedup import Corpus
-from dedup._synth import generate
 
 pytest.importorskip("pyspark", reason="pyspark is not installed (pip install '.[spark]')")
 pytest.importorskip("pyarrow", reason="pyarrow is not installed (pip install '.[spark]')")
@@ -108,7 +108,7 @@ def test_components_by_large_and_small_star(spark: Any) -> None:
 def test_jsonl_and_parquet_round_trip_through_the_cli(spark: Any, tmp_path: Path) -> None:
     import argparse
 
-    from dedup._corpus_cli import add_parser
+    from dedup.cli.corpus import add_parser
 
     docs = generate(120, seed=2)
     src = tmp_path / "in.jsonl"

@@ -6,10 +6,10 @@ import pytest
 
 import dedup
 from dedup import CleanConfig
-from dedup._candidates import candidates
-from dedup._normalize import normalize
-from dedup._segment import segment
-from dedup._verify import guard, verify
+from dedup._clean.candidates import candidates
+from dedup._clean.normalize import normalize
+from dedup._clean.segment import segment
+from dedup._clean.verify import guard, verify
 
 BASE = "Fishermen repair their boats in the old harbour after the storm passed on Sunday"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dedup import normalize_text
-from dedup._normalize import normalize
-from dedup._segment import segment
-from dedup._types import Kind
+from dedup._clean.normalize import normalize
+from dedup._clean.segment import segment
+from dedup._clean.types import Kind
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,7 @@ from hypothesis import strategies as st
 
 import dedup
 from dedup import CleanConfig, Report
-from dedup._segment import segment
+from dedup._clean.segment import segment
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -441,7 +441,7 @@ def _search_is_used(qualified: str) -> bool:
     it with match/fullmatch: a scan must be linear summed over every start position."""
     name = qualified.rpartition(".")[2]
     methods: set[str] = set()
-    for path in Path(dedup.__file__).parent.glob("*.py"):
+    for path in Path(dedup.__file__).parent.rglob("*.py"):
         source = path.read_text(encoding="utf-8")
         methods.update(re.findall(rf"\b{re.escape(name)}\.(\w+)\(", source))
     return not methods or bool(methods - {"match", "fullmatch"})
@@ -558,7 +558,7 @@ def _growth(pattern: Any, scan: bool, small: str, large: str) -> float:
 # Patterns known to backtrack: {qualified name: reason}. Remove an entry when its test
 # starts to pass (strict xfail makes that a failure).
 KNOWN_SLOW_PATTERNS: dict[str, str] = {
-    "dedup._normalize._TRAILING_CREDIT": "latent: quadratic or worse on a run of blanks at "
+    "dedup._clean.normalize._TRAILING_CREDIT": "latent: quadratic or worse on a run of blanks at "
     "the end of a line; unreachable through clean(), which collapses blanks before applying "
     "it (test_trailing_blanks_after_a_colon)",
 }
@@ -566,8 +566,8 @@ KNOWN_SLOW_PATTERNS: dict[str, str] = {
 
 def test_every_module_pattern_is_found() -> None:
     """The discovery sees the patterns of the pipeline (guards the scan itself)."""
-    assert "dedup._segment._LINE" in PATTERNS
-    assert "dedup._normalize._TRAILING_CREDIT" in PATTERNS
+    assert "dedup._clean.segment._LINE" in PATTERNS
+    assert "dedup._clean.normalize._TRAILING_CREDIT" in PATTERNS
     assert len(PATTERNS) >= 10
 
 

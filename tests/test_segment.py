@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dedup._segment import segment
+from dedup._clean.segment import segment
 
 
 def _units(text: str, mode: str = "auto") -> list[str]:

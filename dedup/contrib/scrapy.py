@@ -48,10 +48,7 @@ from itemadapter import ItemAdapter  # noqa: E402
 from rapidfuzz import fuzz  # noqa: E402
 from scrapy.exceptions import DropItem  # noqa: E402
 
-from .._api import explain  # noqa: E402
-from .._config import CleanConfig  # noqa: E402
-from .._errors import ConfigError  # noqa: E402
-from .._normalize import normalize_text  # noqa: E402
+from .. import CleanConfig, ConfigError, explain, normalize_text  # noqa: E402
 
 if TYPE_CHECKING:
     from scrapy import Spider

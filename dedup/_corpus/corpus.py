@@ -14,15 +14,21 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Final
 
-from ._api import explain as _explain
-from ._config import KEEP_POLICIES, CleanConfig, check_choice, check_number, resolve_config
-from ._errors import ConfigError
-from ._minhash import SignatureParams, signatures
-from ._normalize import normalize_text
-from ._render import _deleted_spans
-from ._segment import segment
-from ._stores import Doc, Store, StoreError, Verdict, open_store
-from ._types import Removal, Report
+from .._checks import check_choice, check_number
+from .._clean import (
+    CleanConfig,
+    Removal,
+    Segmentation,
+    check_text,
+    find_copies,
+    normalize_text,
+    render,
+    resolve_config,
+    segment_checked,
+)
+from .._errors import ConfigError
+from .minhash import SignatureParams, signatures
+from .stores import Doc, Store, StoreError, Verdict, open_store
 
 __all__ = ["BoilerplateRemoval", "Corpus", "CorpusReport", "StoreError", "Verdict"]
 
@@ -146,7 +152,7 @@ class Corpus:
         prefix: str = "dedup",
     ) -> None:
         check_number("threshold", threshold, 0.5, 1.0)
-        check_choice("keep", keep, KEEP_POLICIES)
+        check_choice("keep", keep, ("first", "longest"))
         if isinstance(max_bucket, bool) or not isinstance(max_bucket, int) or max_bucket < 1:
             raise ConfigError(f"max_bucket must be a whole number >= 1, got {max_bucket!r}")
         if not 0.0 < boilerplate_share <= 1.0:
@@ -218,10 +224,17 @@ class Corpus:
                 sig=raw[i].tobytes(),
                 content=content[i],
                 length=length[i],
-                lines=_line_hashes(text) if site is not None else (),
+                lines=self._line_hashes(text) if site is not None else (),
             )
             for i, (doc_id, text, site) in enumerate(batch)
         ]
+
+    def _line_hashes(self, text: str) -> tuple[int, ...]:
+        """The line keys a document teaches its site, one per distinct unit: units as
+        :func:`dedup.clean` cuts them, so what is learnt is what is looked up."""
+        seg = segment_checked(text, self.clean_config)
+        keys = (_line_key(seg.unit(k)) for k in range(len(seg)))
+        return tuple(dict.fromkeys(h for h in keys if h is not None))
 
     def verdict(self, doc_id: str) -> Verdict | None:
         """The verdict recorded when ``doc_id`` was added, or ``None`` if it never was."""
@@ -270,61 +283,39 @@ class Corpus:
         ('Share this article', 'site-boilerplate', 3, 3)
         """
         _check(doc_id, text, site)
-        report: Report = _explain(text, self.clean_config)
-        if site is None:
-            return CorpusReport(report.text, report.removals, ())
-        seg = segment(text, self.clean_config.segment)
-        spans = list(zip(seg.starts, seg.ends, strict=True))
-        line_keys = [_line_key(text[start:end]) for start, end in spans]
-        wanted = sorted({h for h in line_keys if h is not None})
-        site_docs, counts = self._store.line_counts(site, wanted)
-        freq = dict(zip(wanted, counts, strict=True))
-        floor = max(self.boilerplate_min_docs, 1)
-        removed_within = {r.span for r in report.removals}
-        boiler: dict[int, int] = {}
-        for k, span in enumerate(spans):
-            h = line_keys[k]
-            if h is None or span in removed_within:
-                continue
-            n = freq.get(h, 0)
-            if n >= floor and n > self.boilerplate_share * site_docs:
-                boiler[k] = n
-        if not boiler:
-            return CorpusReport(report.text, report.removals, ())
-        by_span = {span: k for k, span in enumerate(spans)}
-        gone = {by_span[r.span] for r in report.removals} | set(boiler)
-        deleted = _deleted_spans(seg, gone)
-        removals = tuple(
-            Removal(
-                span=r.span,
-                text=r.text,
-                kept_span=r.kept_span,
-                kept_text=r.kept_text,
-                similarity=r.similarity,
-                rule=r.rule,
-                position=r.position,
-                deleted_span=deleted[by_span[r.span]],
-            )
-            for r in report.removals
-        )
+        seg = segment_checked(text, self.clean_config)
+        copies = find_copies(seg, self.clean_config)
+        boiler = self._boilerplate(seg, {d.index for d in copies}, site) if site else {}
+        report, deleted = render(seg, copies, also=boiler)
         boilerplate = tuple(
             BoilerplateRemoval(
-                span=spans[k],
-                text=text[spans[k][0] : spans[k][1]],
+                span=(seg.starts[k], seg.ends[k]),
+                text=seg.unit(k),
                 deleted_span=deleted[k],
                 rule="site-boilerplate",
                 frequency=n,
                 site_docs=site_docs,
             )
-            for k, n in sorted(boiler.items())
+            for k, (n, site_docs) in sorted(boiler.items())
         )
-        pieces: list[str] = []
-        pos = 0
-        for start, end in sorted(deleted[k] for k in gone):
-            pieces.append(text[pos:start])
-            pos = end
-        pieces.append(text[pos:])
-        return CorpusReport("".join(pieces), removals, boilerplate)
+        return CorpusReport(report.text, report.removals, boilerplate)
+
+    def _boilerplate(
+        self, seg: Segmentation, copies: set[int], site: str
+    ) -> dict[int, tuple[int, int]]:
+        """Units of ``seg`` (not already copies) that are the site's boilerplate, each
+        with the number of the site's documents that carry it and the site's total."""
+        line_keys = [_line_key(seg.unit(k)) for k in range(len(seg))]
+        wanted = sorted({h for h in line_keys if h is not None})
+        site_docs, counts = self._store.line_counts(site, wanted)
+        freq = dict(zip(wanted, counts, strict=True))
+        floor = max(self.boilerplate_min_docs, 1)
+        boiler: dict[int, tuple[int, int]] = {}
+        for k, h in enumerate(line_keys):
+            n = freq.get(h, 0) if h is not None else 0
+            if k not in copies and n >= floor and n > self.boilerplate_share * site_docs:
+                boiler[k] = (n, site_docs)
+        return boiler
 
     # -- lifecycle ------------------------------------------------------------------
     def close(self) -> None:
@@ -349,10 +340,7 @@ class Corpus:
 def _check(doc_id: object, text: object, site: object) -> None:
     if not isinstance(doc_id, str):
         raise TypeError(f"doc_id must be str, not {type(doc_id).__name__}")
-    if not isinstance(text, str):
-        if isinstance(text, (bytes, bytearray)):
-            raise TypeError("text must be str, not bytes; decode it first")
-        raise TypeError(f"text must be str, not {type(text).__name__}")
+    check_text(text)
     if site is not None and not isinstance(site, str):
         raise TypeError(f"site must be str or None, not {type(site).__name__}")
 
@@ -383,12 +371,3 @@ def _line_key(line: str) -> int | None:
     if not key:
         return None
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") >> 2
-
-
-def _line_hashes(text: str) -> tuple[int, ...]:
-    seen: dict[int, None] = {}
-    for line in text.splitlines():
-        h = _line_key(line)
-        if h is not None:
-            seen[h] = None
-    return tuple(seen)

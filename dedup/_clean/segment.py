@@ -12,8 +12,8 @@ from typing import Final
 
 import regex
 
-from ._config import SegmentMode
-from ._types import Segmentation
+from .config import SegmentMode
+from .types import Segmentation
 
 __all__ = ["segment"]
 

@@ -10,7 +10,8 @@ import dataclasses
 from dataclasses import dataclass, fields
 from typing import Any, Final, Literal
 
-from ._errors import ConfigError
+from .._checks import check_bool, check_choice, check_int, check_number
+from .._errors import ConfigError
 
 __all__ = ["CleanConfig", "KeepPolicy", "Scope", "SegmentMode", "resolve_config"]
 
@@ -93,15 +94,15 @@ class CleanConfig:
         check_choice("keep", self.keep, KEEP_POLICIES)
         check_choice("scope", self.scope, _SCOPES)
         check_choice("segment", self.segment, _SEGMENT_MODES)
-        _check_int("min_run", self.min_run, 2, 1_000)
-        _check_int("min_chars", self.min_chars, 0, 10_000)
-        _check_int("min_words", self.min_words, 1, 1_000)
-        _check_int("min_exact_chars", self.min_exact_chars, 1, 10_000)
-        _check_bool("protect_structure", self.protect_structure)
+        check_int("min_run", self.min_run, 2, 1_000)
+        check_int("min_chars", self.min_chars, 0, 10_000)
+        check_int("min_words", self.min_words, 1, 1_000)
+        check_int("min_exact_chars", self.min_exact_chars, 1, 10_000)
+        check_bool("protect_structure", self.protect_structure)
         if self.max_chars is not None:
-            _check_int("max_chars", self.max_chars, 1, 2**62)
-        _check_int("all_pairs_limit", self.all_pairs_limit, 2, 1_000_000)
-        _check_int("seed", self.seed, 0, 2**32 - 1)
+            check_int("max_chars", self.max_chars, 1, 2**62)
+        check_int("all_pairs_limit", self.all_pairs_limit, 2, 1_000_000)
+        check_int("seed", self.seed, 0, 2**32 - 1)
 
     def replace(self, **overrides: Any) -> CleanConfig:
         """Return a copy with some options changed (validated like the constructor).
@@ -133,31 +134,9 @@ def _check_names(overrides: dict[str, Any]) -> None:
     unknown = sorted(set(overrides) - _FIELD_NAMES)
     if unknown:
         raise ConfigError(
-            f"unknown option {unknown[0]!r}; the options are: {', '.join(sorted(_FIELD_NAMES))}"
+            f"unknown option {unknown[0]!r}; the options are: {', '.join(sorted(_FIELD_NAMES))}",
+            option=unknown[0],
         )
-
-
-def check_number(name: str, value: object, low: float, high: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        raise ConfigError(f"{name} must be a number from {low} to {high}, got {value!r}")
-    if not low <= value <= high:
-        raise ConfigError(f"{name} must be a number from {low} to {high}, got {value!r}")
-
-
-def _check_int(name: str, value: object, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ConfigError(f"{name} must be a whole number from {low} to {high}, got {value!r}")
-
-
-def _check_bool(name: str, value: object) -> None:
-    if not isinstance(value, bool):
-        raise ConfigError(f"{name} must be True or False, got {value!r}")
-
-
-def check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        allowed = ", ".join(repr(c) for c in choices)
-        raise ConfigError(f"{name} must be one of {allowed}, got {value!r}")
 
 
 _DEFAULT: Final = CleanConfig()

@@ -25,9 +25,9 @@ from typing import Final
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
-from ._config import CleanConfig
-from ._normalize import Keys
-from ._types import Candidates, Key, Kind, Match, Rule
+from .config import CleanConfig
+from .normalize import Keys
+from .types import Candidates, Key, Kind, Match, Rule
 
 __all__ = ["Verification", "guard", "similarity", "verify"]
 
@@ -49,8 +49,8 @@ def similarity(a: str, b: str, cutoff: float = 0.0) -> float:
 def guard(a: Key, b: Key) -> str | None:
     """The reason two similar keys must not be merged, or ``None`` when nothing objects.
 
-    >>> from dedup._normalize import normalize
-    >>> from dedup._segment import segment
+    >>> from dedup._clean.normalize import normalize
+    >>> from dedup._clean.segment import segment
     >>> k = normalize(segment("Termin: 21.02.2024 in Berlin\\nTermin: 29.02.2024 in Berlin"))
     >>> guard(k.info(0), k.info(1))
     'numbers differ'

@@ -16,9 +16,9 @@ from typing import Final
 
 from rapidfuzz import fuzz, process
 
-from ._config import CleanConfig
-from ._normalize import Keys
-from ._types import Candidates, Pair
+from .config import CleanConfig
+from .normalize import Keys
+from .types import Candidates, Pair
 
 __all__ = ["candidates", "is_minor", "is_transparent"]
 
@@ -53,8 +53,8 @@ def is_minor(key: str, config: CleanConfig) -> bool:
 def candidates(keys: Keys, config: CleanConfig) -> Candidates:
     """Group exact copies and propose near-duplicate pairs.
 
-    >>> from dedup._normalize import normalize
-    >>> from dedup._segment import segment
+    >>> from dedup._clean.normalize import normalize
+    >>> from dedup._clean.segment import segment
     >>> line = "Crowds march through the old capital city on Sunday to protest the tax"
     >>> variant = "Crowds marched through the old capital city on Sunday to protest the tax"
     >>> keys = normalize(segment("\\n".join([line, "Short line.", variant, line])))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._minhash import SignatureParams, shingles
+from dedup._corpus.minhash import SignatureParams, shingles
 
 __all__ = ["SynthDoc", "exact_jaccard", "generate"]
 

@@ -79,7 +79,7 @@ class SignatureParams:
     seed: int = 1
 
     def __post_init__(self) -> None:
-        from ._errors import ConfigError
+        from .._errors import ConfigError
 
         if not 16 <= self.num_perm <= 1024 or self.num_perm % 2:
             raise ConfigError(

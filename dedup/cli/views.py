@@ -13,8 +13,7 @@ from typing import Final
 
 import regex
 
-from ._config import CleanConfig
-from ._types import Report, Rule
+from .. import CleanConfig, Report, Rule
 
 __all__ = ["SCHEMA_VERSION", "LineIndex", "report_html", "report_json", "report_text"]
 
@@ -68,7 +67,7 @@ def report_json(
     >>> doc["schema_version"], doc["removed"], doc["removals"][0]["line"]
     (1, 1, 2)
     """
-    from . import __version__
+    from .. import __version__
 
     lines = LineIndex(original)
     base = report.to_dict()
@@ -185,7 +184,7 @@ def report_html(report: Report, original: str, *, source: str, config: CleanConf
     >>> page.count("<del>"), "<b>" in page, "&lt;b&gt;Tanks" in page
     (1, False, True)
     """
-    from . import __version__
+    from .. import __version__
 
     esc = html.escape
     lines = LineIndex(original)

@@ -17,8 +17,7 @@ import time
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from ._corpus import Corpus
-from ._errors import DedupError
+from .. import Corpus, DedupError
 
 __all__ = ["add_parser", "run"]
 
@@ -224,7 +223,7 @@ class _Progress:
 def _run_spark(args: argparse.Namespace) -> int:
     from pyspark.sql import SparkSession
 
-    from .spark import deduplicate, read_documents, session, write_documents
+    from ..spark import deduplicate, read_documents, session, write_documents
 
     running = SparkSession.getActiveSession()
     spark = session(args.spark)

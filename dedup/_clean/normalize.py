@@ -16,7 +16,7 @@ from typing import Final
 
 import regex
 
-from ._types import Key, Kind, Segmentation
+from .types import Key, Kind, Segmentation
 
 __all__ = ["Keys", "normalize", "normalize_text"]
 

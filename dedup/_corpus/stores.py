@@ -29,9 +29,9 @@ from urllib.parse import unquote, urlsplit
 
 import numpy as np
 
-from ._errors import ConfigError, DedupError
-from ._lshindex import LSHIndex
-from ._minhash import SignatureParams, estimate_jaccard
+from .._errors import ConfigError, DedupError
+from .lshindex import LSHIndex
+from .minhash import SignatureParams, estimate_jaccard
 
 __all__ = [
     "Doc",

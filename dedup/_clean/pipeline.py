@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._candidates import candidates
-from ._config import CleanConfig, resolve_config
-from ._decide import decide
-from ._errors import InputTooLargeError
-from ._normalize import normalize
-from ._render import render
-from ._segment import segment
-from ._types import Report
-from ._verify import verify
+from .._errors import InputTooLargeError
+from .candidates import candidates
+from .config import CleanConfig, resolve_config
+from .decide import decide
+from .normalize import normalize
+from .render import render
+from .segment import segment
+from .types import Decision, Report, Segmentation
+from .verify import verify
 
-__all__ = ["clean", "explain"]
+__all__ = ["check_text", "clean", "explain", "find_copies", "segment_checked"]
 
 
 def clean(text: str, config: CleanConfig | None = None, /, **overrides: Any) -> str:
@@ -57,22 +57,34 @@ def explain(text: str, config: CleanConfig | None = None, /, **overrides: Any) -
     >>> r.similarity, str(r.rule), r.position
     (0.9474, 'near-duplicate', 'adjacent')
     """
-    _check_text(text)
+    check_text(text)
     cfg = resolve_config(config, overrides)
+    seg = segment_checked(text, cfg)
+    report, _ = render(seg, find_copies(seg, cfg))
+    return report
+
+
+def segment_checked(text: str, cfg: CleanConfig) -> Segmentation:
+    """The segment stage, after refusing text longer than ``cfg.max_chars``."""
     if cfg.max_chars is not None and len(text) > cfg.max_chars:
         raise InputTooLargeError(
             f"input has {len(text):,} characters, more than max_chars={cfg.max_chars:,}; "
             "split it into documents or raise max_chars"
         )
-    seg = segment(text, cfg.segment)
+    return segment(text, cfg.segment)
+
+
+def find_copies(seg: Segmentation, cfg: CleanConfig) -> tuple[Decision, ...]:
+    """The middle stages, normalize -> candidates -> verify -> decide: which units of
+    ``seg`` are copies, and of what."""
     keys = normalize(seg)
     cands = candidates(keys, cfg)
     verified = verify(keys, cands, cfg)
-    decisions = decide(keys, cands, verified, cfg)
-    return render(seg, decisions)
+    return decide(keys, cands, verified, cfg)
 
 
-def _check_text(text: object) -> None:
+def check_text(text: object) -> None:
+    """Raise ``TypeError`` unless ``text`` is a ``str``, with a hint for ``bytes``."""
     if isinstance(text, str):
         return
     if isinstance(text, (bytes, bytearray, memoryview)):

@@ -9,19 +9,26 @@ copied from the input unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
-from ._types import Decision, Removal, Report, Segmentation
+from .types import Decision, Removal, Report, Segmentation, Span
 
-__all__ = ["apply_removals", "render"]
+__all__ = ["apply_removals", "cut", "deleted_spans", "render"]
 
 
-def render(seg: Segmentation, decisions: tuple[Decision, ...]) -> Report:
-    """Build the cleaned text and the report from the removed units."""
-    if not decisions:
-        return Report(text=seg.text, removals=(), units=len(seg))
-    gone = {d.index for d in decisions}
-    deleted = _deleted_spans(seg, gone)
+def render(
+    seg: Segmentation, decisions: tuple[Decision, ...], also: Collection[int] = ()
+) -> tuple[Report, dict[int, Span]]:
+    """Build the cleaned text and the report from the removed units.
+
+    ``also`` names further units to delete that are not copies within the text (the
+    corpus's site boilerplate). Returns the report and the span deleted for each unit
+    removed, ``also`` included.
+    """
+    if not decisions and not also:
+        return Report(text=seg.text, removals=(), units=len(seg)), {}
+    gone = {d.index for d in decisions}.union(also)
+    deleted = deleted_spans(seg, gone)
     starts, ends = seg.starts, seg.ends
     removals = tuple(
         Removal(
@@ -36,7 +43,8 @@ def render(seg: Segmentation, decisions: tuple[Decision, ...]) -> Report:
         )
         for d in decisions
     )
-    return Report(text=apply_removals(seg.text, removals), removals=removals, units=len(seg))
+    text = cut(seg.text, deleted.values())
+    return Report(text=text, removals=removals, units=len(seg)), deleted
 
 
 def apply_removals(text: str, removals: Iterable[Removal]) -> str:
@@ -48,9 +56,14 @@ def apply_removals(text: str, removals: Iterable[Removal]) -> str:
     >>> apply_removals(original, report.removals) == report.text
     True
     """
+    return cut(text, (r.deleted_span for r in removals))
+
+
+def cut(text: str, spans: Iterable[Span]) -> str:
+    """``text`` without the given disjoint spans."""
     pieces: list[str] = []
     pos = 0
-    for start, end in sorted(r.deleted_span for r in removals):
+    for start, end in sorted(spans):
         if start < pos:
             raise ValueError(f"removal spans overlap at offset {start}; was the report edited?")
         pieces.append(text[pos:start])
@@ -59,7 +72,9 @@ def apply_removals(text: str, removals: Iterable[Removal]) -> str:
     return "".join(pieces)
 
 
-def _deleted_spans(seg: Segmentation, gone: set[int]) -> dict[int, tuple[int, int]]:
+def deleted_spans(seg: Segmentation, gone: Collection[int]) -> dict[int, Span]:
+    """The span of the input deleted for each unit of ``gone``: its line with its
+    terminator, and one blank-line separator when its whole block goes."""
     starts, line_ends = seg.starts, seg.line_ends
     spans: dict[int, tuple[int, int]] = {}
     kept_block_before = False
@@ -83,7 +98,7 @@ def _deleted_spans(seg: Segmentation, gone: set[int]) -> dict[int, tuple[int, in
 
 
 def _keep_missing_final_newline(
-    seg: Segmentation, gone: set[int], spans: dict[int, tuple[int, int]]
+    seg: Segmentation, gone: Collection[int], spans: dict[int, Span]
 ) -> None:
     """When the input ends without a line terminator and its last units go, the last
     kept unit's terminator goes with them, so the output ends without one too."""

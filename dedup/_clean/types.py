@@ -22,6 +22,7 @@ __all__ = [
     "Report",
     "Rule",
     "Segmentation",
+    "Span",
 ]
 
 Span = tuple[int, int]

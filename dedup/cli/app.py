@@ -30,11 +30,9 @@ from typing import IO, Any, Final, Literal
 
 import regex
 
-from . import _config as _config_module
-from ._api import explain
-from ._config import CleanConfig
-from ._errors import DedupError
-from ._views import report_html, report_json, report_text
+from .. import CleanConfig, DedupError, explain
+from .._clean import config as _config_module
+from .views import report_html, report_json, report_text
 
 __all__ = [
     "CommandError",
@@ -405,7 +403,7 @@ def _use_color(args: argparse.Namespace) -> bool:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``dedup`` argument parser, with every subcommand."""
-    from . import __version__
+    from .. import __version__
 
     parser = argparse.ArgumentParser(
         prog="dedup",
@@ -496,7 +494,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _corpus_parser() -> Callable[[Any], None] | None:
     try:
-        from ._corpus_cli import (  # type: ignore[import-not-found, unused-ignore]
+        from .corpus import (  # type: ignore[import-not-found, unused-ignore]
             add_parser,
         )
     except ImportError:

@@ -34,7 +34,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
-from ._extras import require
+from .._extras import require
 
 require("hypothesis", extra="testing", feature="dedup.testing")
 
@@ -42,11 +42,8 @@ from hypothesis import strategies as st  # noqa: E402
 from hypothesis.errors import InvalidArgument  # noqa: E402
 from hypothesis.strategies import SearchStrategy  # noqa: E402
 
-from ._api import explain  # noqa: E402
-from ._config import CleanConfig  # noqa: E402
-from ._normalize import normalize_text  # noqa: E402
-from ._verify import similarity  # noqa: E402
-from ._wordlists import SCRIPTS, Script  # noqa: E402
+from .. import CleanConfig, explain, normalize_text, similarity  # noqa: E402
+from .wordlists import SCRIPTS, Script  # noqa: E402
 
 if TYPE_CHECKING:
     from hypothesis.strategies import DrawFn

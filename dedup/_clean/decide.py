@@ -19,11 +19,11 @@ matches the kept copy itself). A unit is removed when it copies a kept unit:
 
 from __future__ import annotations
 
-from ._candidates import is_minor, is_transparent
-from ._config import CleanConfig
-from ._normalize import Keys
-from ._types import Candidates, Decision, Kind, Match, Position, Rule
-from ._verify import Verification
+from .candidates import is_minor, is_transparent
+from .config import CleanConfig
+from .normalize import Keys
+from .types import Candidates, Decision, Kind, Match, Position, Rule
+from .verify import Verification
 
 __all__ = ["decide"]
 
