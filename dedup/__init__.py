@@ -23,7 +23,14 @@ from ._clean import (
     normalize_text,
     similarity,
 )
-from ._corpus import BoilerplateRemoval, Corpus, CorpusReport, StoreError, Verdict
+from ._corpus import (
+    BoilerplateRemoval,
+    Corpus,
+    CorpusConfig,
+    CorpusReport,
+    StoreError,
+    Verdict,
+)
 from ._errors import ConfigError, DedupError, InputTooLargeError
 from ._extras import MissingExtraError
 
@@ -34,6 +41,7 @@ __all__ = [
     "CleanConfig",
     "ConfigError",
     "Corpus",
+    "CorpusConfig",
     "CorpusReport",
     "DedupError",
     "InputTooLargeError",

@@ -181,8 +181,13 @@ def test_index_rebuild_keeps_every_candidate() -> None:
 
 
 def test_bad_options_and_inputs_are_clear_errors() -> None:
-    with pytest.raises(dedup.ConfigError, match="threshold"):
-        Corpus(threshold=0.2)
+    with pytest.raises(dedup.ConfigError, match="min_jaccard") as info:
+        Corpus(min_jaccard=0.2)
+    assert info.value.option == "min_jaccard"
+    with pytest.warns(DeprecationWarning, match="min_jaccard"):
+        assert Corpus(threshold=0.9).config.min_jaccard == 0.9
+    with pytest.raises(dedup.ConfigError, match="unknown option 'treshold'"):
+        Corpus(treshold=0.9)
     with pytest.raises(dedup.ConfigError, match="keep"):
         Corpus(keep="last")
     with pytest.raises(dedup.ConfigError, match="bands"):

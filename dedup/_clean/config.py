@@ -6,12 +6,10 @@ identical, 0 that they share nothing. See ``docs/how-it-works.md`` for how each 
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from .._checks import check_bool, check_choice, check_int, check_number
-from .._errors import ConfigError
+from .._options import check_bool, check_choice, check_int, check_number, replace_checked, resolve
 
 __all__ = ["CleanConfig", "KeepPolicy", "Scope", "SegmentMode", "resolve_config"]
 
@@ -110,33 +108,12 @@ class CleanConfig:
         >>> CleanConfig().replace(scope="adjacent").scope
         'adjacent'
         """
-        _check_names(overrides)
-        return dataclasses.replace(self, **overrides)
+        return replace_checked(self, overrides)
 
 
 def resolve_config(config: CleanConfig | None, overrides: dict[str, Any]) -> CleanConfig:
     """Merge keyword overrides into ``config`` (or the defaults) and validate the result."""
-    if config is not None and not isinstance(config, CleanConfig):
-        raise TypeError(
-            f"config must be a dedup.CleanConfig or None, got {type(config).__name__}; "
-            "pass options as keywords, e.g. clean(text, threshold=0.9)"
-        )
-    if not overrides:
-        return config if config is not None else _DEFAULT
-    base = config if config is not None else _DEFAULT
-    return base.replace(**overrides)
-
-
-_FIELD_NAMES: Final = frozenset(f.name for f in fields(CleanConfig))
-
-
-def _check_names(overrides: dict[str, Any]) -> None:
-    unknown = sorted(set(overrides) - _FIELD_NAMES)
-    if unknown:
-        raise ConfigError(
-            f"unknown option {unknown[0]!r}; the options are: {', '.join(sorted(_FIELD_NAMES))}",
-            option=unknown[0],
-        )
+    return resolve(CleanConfig, _DEFAULT, config, overrides)
 
 
 _DEFAULT: Final = CleanConfig()

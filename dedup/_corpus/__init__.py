@@ -7,7 +7,15 @@ package.
 
 from __future__ import annotations
 
+from .config import CorpusConfig
 from .corpus import BoilerplateRemoval, Corpus, CorpusReport
 from .stores import StoreError, Verdict
 
-__all__ = ["BoilerplateRemoval", "Corpus", "CorpusReport", "StoreError", "Verdict"]
+__all__ = [
+    "BoilerplateRemoval",
+    "Corpus",
+    "CorpusConfig",
+    "CorpusReport",
+    "StoreError",
+    "Verdict",
+]

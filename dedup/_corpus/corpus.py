@@ -9,25 +9,23 @@ for near-duplicates) before a verdict.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Final
+from typing import Any, Final
 
-from .._checks import check_choice, check_number
 from .._clean import (
-    CleanConfig,
     Removal,
     Segmentation,
     check_text,
     find_copies,
     normalize_text,
     render,
-    resolve_config,
     segment_checked,
 )
-from .._errors import ConfigError
-from .minhash import SignatureParams, signatures
+from .config import CorpusConfig, resolve_corpus_config
+from .minhash import signatures
 from .stores import Doc, Store, StoreError, Verdict, open_store
 
 __all__ = ["BoilerplateRemoval", "Corpus", "CorpusReport", "StoreError", "Verdict"]
@@ -103,30 +101,14 @@ class Corpus:
     Args:
         store: ``None`` (in memory), ``"sqlite:///path.db"`` (a file; four slashes for an
             absolute path) or ``"redis://host:port/db"`` (shared by several processes).
-        threshold: minimum estimated Jaccard similarity (0.5-1) of two documents' shingle
-            sets for a near-duplicate. With 128 permutations the estimate is within about
-            0.04 of the truth near 0.8, so the default 0.7 catches pairs at 0.8 and above.
-        keep: ``"first"`` keeps the document added first; ``"longest"`` lets a longer
-            copy replace the indexed one.
-        num_perm, bands, rows: MinHash permutations and LSH banding (``bands * rows <=
-            num_perm``). The defaults (128, 18 x 7) find 98.6% of pairs at Jaccard 0.8 as
-            candidates and 13% at 0.5.
-        word_shingle: words per shingle for scripts with spaces.
-        char_shingle: characters per shingle for Chinese, Japanese, Thai and the like.
-        seed: seed of every hash.
-        max_bucket: at most this many indexed documents per band bucket are checked (a
-            page shared by many documents cannot make one add slow).
-        boilerplate_share: a line is boilerplate for a site when more than this share of
-            the site's documents carry it...
-        boilerplate_min_docs: ...and at least this many.
-        clean_config: options of the within-document :func:`dedup.clean`.
-        prefix: key prefix of a Redis index.
+        config: options, see :class:`CorpusConfig`; ``None`` for the defaults.
+        **overrides: options that replace those of ``config``, e.g. ``min_jaccard=0.8``.
 
     >>> with Corpus() as corpus:
     ...     story = "The city council approved the new budget on Tuesday evening. " * 3
     ...     corpus.add("a", story).is_duplicate
     ...     v = corpus.add("b", story + "Updated at 9pm.")
-    ...     v.is_duplicate, v.duplicate_of, v.rule
+    ...     v.is_duplicate, v.duplicate_of, str(v.rule)
     ...     len(corpus), "a" in corpus, "b" in corpus
     False
     (True, 'a', 'near-duplicate')
@@ -134,51 +116,20 @@ class Corpus:
     """
 
     def __init__(
-        self,
-        store: str | None = None,
-        *,
-        threshold: float = 0.7,
-        keep: str = "first",
-        num_perm: int = 128,
-        bands: int = 18,
-        rows: int = 7,
-        word_shingle: int = 3,
-        char_shingle: int = 4,
-        seed: int = 1,
-        max_bucket: int = 100,
-        boilerplate_share: float = 0.25,
-        boilerplate_min_docs: int = 5,
-        clean_config: CleanConfig | None = None,
-        prefix: str = "dedup",
+        self, store: str | None = None, config: CorpusConfig | None = None, **overrides: Any
     ) -> None:
-        check_number("threshold", threshold, 0.5, 1.0)
-        check_choice("keep", keep, ("first", "longest"))
-        if isinstance(max_bucket, bool) or not isinstance(max_bucket, int) or max_bucket < 1:
-            raise ConfigError(f"max_bucket must be a whole number >= 1, got {max_bucket!r}")
-        if not 0.0 < boilerplate_share <= 1.0:
-            raise ConfigError(
-                f"boilerplate_share must be a number above 0 and at most 1, "
-                f"got {boilerplate_share!r}"
+        if "threshold" in overrides:  # the name this option had before it said what it is
+            warnings.warn(
+                "Corpus(threshold=...) is now Corpus(min_jaccard=...)",
+                DeprecationWarning,
+                stacklevel=2,
             )
-        if not isinstance(boilerplate_min_docs, int) or boilerplate_min_docs < 1:
-            raise ConfigError(
-                f"boilerplate_min_docs must be a whole number >= 1, got {boilerplate_min_docs!r}"
-            )
-        self.params = SignatureParams(
-            num_perm=num_perm,
-            bands=bands,
-            rows=rows,
-            word_shingle=word_shingle,
-            char_shingle=char_shingle,
-            seed=seed,
+            overrides["min_jaccard"] = overrides.pop("threshold")
+        self.config = resolve_corpus_config(config, overrides)
+        self.params = self.config.params
+        self._store: Store = open_store(
+            store, self.params, max_bucket=self.config.max_bucket, prefix=self.config.prefix
         )
-        self.threshold = float(threshold)
-        self.keep = keep
-        self.max_bucket = max_bucket
-        self.boilerplate_share = boilerplate_share
-        self.boilerplate_min_docs = boilerplate_min_docs
-        self.clean_config = resolve_config(clean_config, {})
-        self._store: Store = open_store(store, self.params, max_bucket=max_bucket, prefix=prefix)
 
     @property
     def address(self) -> str:
@@ -205,7 +156,7 @@ class Corpus:
         out: list[Verdict] = []
         for batch in _batches(docs, _BATCH):
             prepared = self._prepare(batch)
-            out.extend(self._store.add_batch(prepared, self.threshold, self.keep))
+            out.extend(self._store.add_batch(prepared, self.config.min_jaccard, self.config.keep))
         return out
 
     def _prepare(self, batch: list[tuple[str, str, str | None]]) -> list[Doc]:
@@ -232,7 +183,7 @@ class Corpus:
     def _line_hashes(self, text: str) -> tuple[int, ...]:
         """The line keys a document teaches its site, one per distinct unit: units as
         :func:`dedup.clean` cuts them, so what is learnt is what is looked up."""
-        seg = segment_checked(text, self.clean_config)
+        seg = segment_checked(text, self.config.clean_config)
         keys = (_line_key(seg.unit(k)) for k in range(len(seg)))
         return tuple(dict.fromkeys(h for h in keys if h is not None))
 
@@ -283,8 +234,8 @@ class Corpus:
         ('Share this article', 'site-boilerplate', 3, 3)
         """
         _check(doc_id, text, site)
-        seg = segment_checked(text, self.clean_config)
-        copies = find_copies(seg, self.clean_config)
+        seg = segment_checked(text, self.config.clean_config)
+        copies = find_copies(seg, self.config.clean_config)
         boiler = self._boilerplate(seg, {d.index for d in copies}, site) if site else {}
         report, deleted = render(seg, copies, also=boiler)
         boilerplate = tuple(
@@ -309,11 +260,11 @@ class Corpus:
         wanted = sorted({h for h in line_keys if h is not None})
         site_docs, counts = self._store.line_counts(site, wanted)
         freq = dict(zip(wanted, counts, strict=True))
-        floor = max(self.boilerplate_min_docs, 1)
+        floor = max(self.config.boilerplate_min_docs, 1)
         boiler: dict[int, tuple[int, int]] = {}
         for k, h in enumerate(line_keys):
             n = freq.get(h, 0) if h is not None else 0
-            if k not in copies and n >= floor and n > self.boilerplate_share * site_docs:
+            if k not in copies and n >= floor and n > self.config.boilerplate_share * site_docs:
                 boiler[k] = (n, site_docs)
         return boiler
 
@@ -334,7 +285,8 @@ class Corpus:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Corpus({self.address!r}, threshold={self.threshold}, keep={self.keep!r})"
+        cfg = self.config
+        return f"Corpus({self.address!r}, min_jaccard={cfg.min_jaccard}, keep={cfg.keep!r})"
 
 
 def _check(doc_id: object, text: object, site: object) -> None:

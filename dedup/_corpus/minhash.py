@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "MAX_SHINGLE",
     "SignatureParams",
     "Signatures",
     "estimate_jaccard",
@@ -56,6 +57,8 @@ _SHINGLE_MULT: Final = np.array(
      0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0xD6E8FEB86659FD93, 0xA0761D6478BD642F],
     dtype=np.uint64,
 )  # fmt: skip
+MAX_SHINGLE: Final = len(_SHINGLE_MULT)
+"""The longest shingle, in words or characters, that signatures support."""
 _CHUNK: Final = 4096
 _POWERS_CACHED: Final = 1 << 16
 _S30: Final = np.uint64(30)
@@ -69,7 +72,10 @@ _ONE: Final = np.uint64(1)
 
 @dataclass(frozen=True, slots=True)
 class SignatureParams:
-    """How signatures are made; two indexes can only be compared when these are equal."""
+    """How signatures are made; two indexes can only be compared when these are equal.
+
+    Values are checked where users give them, by :class:`~dedup.CorpusConfig`.
+    """
 
     num_perm: int = 128
     bands: int = 18
@@ -77,25 +83,6 @@ class SignatureParams:
     word_shingle: int = 3
     char_shingle: int = 4
     seed: int = 1
-
-    def __post_init__(self) -> None:
-        from .._errors import ConfigError
-
-        if not 16 <= self.num_perm <= 1024 or self.num_perm % 2:
-            raise ConfigError(
-                f"num_perm must be an even number from 16 to 1024, got {self.num_perm}"
-            )
-        if self.bands < 1 or self.rows < 1 or self.bands * self.rows > self.num_perm:
-            raise ConfigError(
-                f"bands * rows must be at most num_perm={self.num_perm}, "
-                f"got bands={self.bands}, rows={self.rows}"
-            )
-        if not 1 <= self.word_shingle <= len(_SHINGLE_MULT):
-            raise ConfigError(f"word_shingle must be from 1 to 8, got {self.word_shingle}")
-        if not 1 <= self.char_shingle <= len(_SHINGLE_MULT):
-            raise ConfigError(f"char_shingle must be from 1 to 8, got {self.char_shingle}")
-        if not 0 <= self.seed < 2**32:
-            raise ConfigError(f"seed must be from 0 to 2**32 - 1, got {self.seed}")
 
     @property
     def sig_bytes(self) -> int:
