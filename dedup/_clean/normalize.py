@@ -16,6 +16,7 @@ from typing import Final
 
 import regex
 
+from .credits import strip_frame
 from .types import Key, Kind, Segmentation
 
 __all__ = ["Keys", "normalize", "normalize_text"]
@@ -36,25 +37,6 @@ _LEADING_BULLET: Final = regex.compile(r"^\s*[-*+\u2022\u00b7\u25aa\u25e6\u25cf>
 _BULLET_LINE: Final = regex.compile(
     r"\s*(?:[-*+\u2022\u00b7\u25aa\u25e6\u25cf\u2013\u2014>]|\d{1,3}[.)]|[a-z][.)])\s", regex.I
 )
-_CREDIT_WORDS: Final = (
-    r"(?:photo|photos|photograph|picture|pictures|pic|image|images|credit|credits|source|"
-    r"video|foto|fotos|bild|quelle|фото)"
-)
-_CREDIT_PLACE: Final = (
-    r"(?:pictured|above|below|left|right|centre|center|top|bottom|file|file photo|inset"
-    r"|photo|foto|на фото|фото|im bild|auf dem bild|en photo)"
-)
-# Matched right to left ((?r)), so the end-of-line anchor is tried first and fails fast.
-_TRAILING_CREDIT: Final = regex.compile(
-    rf"""(?r)(?:
-        [^\S\n]*\([^\S\n]*{_CREDIT_PLACE}(?:[^\S\n]*[,;/][^\S\n]*{_CREDIT_PLACE})*[^\S\n]*\)
-      | [^\S\n]*[|/\-(\[]?[^\S\n]*{_CREDIT_WORDS}(?:[^\S\n]+(?:credit|by))?[^\S\n]*:
-        [^\S\n]*[^\n]{{1,80}}?[)\]]?
-      | [^\S\n]*[|/\-(\[]?[^\S\n]*(?:\u00a9|\(c\))[^\S\n]*[^\n]{{1,60}}?[)\]]?
-    )[^\S\n]*$""",
-    regex.IGNORECASE | regex.VERBOSE,
-)
-_INNER_PLACE: Final = regex.compile(rf"\([^\S\n]*{_CREDIT_PLACE}[^\S\n]*\)", regex.IGNORECASE)
 _PUNCTUATION: Final = regex.compile(r"[\p{P}\p{S}\p{Cc}\p{Cf}]+")
 _ASCII_PUNCTUATION: Final = str.maketrans(
     {c: " " for c in map(chr, range(128)) if not c.isalnum() and c != " "}
@@ -131,7 +113,7 @@ def normalize_text(text: str) -> str:
 def _keys(raws: tuple[str, ...]) -> tuple[str, ...]:
     """Normalize many units in one pass over their joined text (one line per unit)."""
     units = [r.translate(_LINE_BREAKS) if "\n" in r or "\r" in r else r for r in raws]
-    joined = _strip_credits(_prepare("\n".join(units)))
+    joined = _strip_credits(_unify("\n".join(units))).casefold()
     if not joined.isascii():
         for char in _COMMON_SYMBOLS:
             if char in joined:
@@ -141,7 +123,9 @@ def _keys(raws: tuple[str, ...]) -> tuple[str, ...]:
     else:
         lines = [_squeeze(line) for line in joined.split("\n")]
     if len(lines) != len(units):  # an entity decoded to a line break: go one by one
-        lines = [_squeeze(_strip_credits(_prepare(u).translate(_LINE_BREAKS))) for u in units]
+        lines = [
+            _squeeze(_strip_credits(_unify(u).translate(_LINE_BREAKS)).casefold()) for u in units
+        ]
     return tuple(lines)
 
 
@@ -169,8 +153,8 @@ _COMMON_SYMBOLS: Final = (
 )
 
 
-def _prepare(text: str) -> str:
-    """Entities repaired, NFKC, quote and dash styles unified, case folded."""
+def _unify(text: str) -> str:
+    """Entities repaired, NFKC, quote and dash styles unified (case kept)."""
     if "&" in text:
         text = _fix_entities(text)
     if not text.isascii():
@@ -178,23 +162,22 @@ def _prepare(text: str) -> str:
         for fancy, plain in _QUOTES:
             if fancy in text:
                 text = text.replace(fancy, plain)
-    return text.casefold()
-
-
-def _strip_credits(text: str) -> str:
-    """Photo credits removed, line by line."""
-    if "(" in text or ":" in text or "\u00a9" in text:
-        return "\n".join(_strip_credit(line) for line in text.split("\n"))
     return text
 
 
+def _prepare(text: str) -> str:
+    """:func:`_unify`, then case folded."""
+    return _unify(text).casefold()
+
+
+def _strip_credits(text: str) -> str:
+    """Photo credits, caption labels and page furniture removed, line by line."""
+    return "\n".join(map(_strip_credit, text.split("\n")))
+
+
 def _strip_credit(line: str) -> str:
-    line = " ".join(line.split())  # one space between words: no regex meets a long blank run
-    if "(" in line:
-        line = _INNER_PLACE.sub("", line)
-    if ":" in line or ")" in line or "\u00a9" in line:
-        line = _TRAILING_CREDIT.sub("", line)
-    return line
+    # one space between words: no regex meets a long blank run
+    return strip_frame(" ".join(line.split()))
 
 
 def _words(key: str) -> int:
@@ -208,7 +191,8 @@ def _words(key: str) -> int:
 
 def _key(raw: str, key: str) -> Key:
     stripped = raw.strip()
-    prepared = _prepare(stripped)
+    framed = _strip_credit(_unify(stripped).translate(_LINE_BREAKS)) or stripped
+    prepared = framed.casefold()
     words = _words(key)
     numbers = tuple(_DIGITS.findall(prepared))
     return Key(
@@ -216,9 +200,9 @@ def _key(raw: str, key: str) -> Key:
         stripped=stripped,
         words=words,
         numbers=numbers,
-        names=_names(stripped),
+        names=_names(framed),
         label=_label(prepared),
-        kind=_kind(stripped, words, len(numbers)),
+        kind=_kind(stripped, framed, words, len(numbers)),
     )
 
 
@@ -267,7 +251,9 @@ _WORD_EDGES: Final = "\"'()[]{}\u201c\u201d\u2018\u2019\u00ab\u00bb,;.!?:-\u2022
 _SENTENCE_ENDS: Final = (".", "!", "?", ":", ";", "\u2022", "-", "*", "\u3002")
 
 
-def _kind(stripped: str, words: int, numbers: int) -> Kind:
+def _kind(stripped: str, framed: str, words: int, numbers: int) -> Kind:
+    """What the unit looks like: its layout (list item, table row, code) from the text as
+    written, the rest from the text without its photo credit and caption label."""
     if not stripped:
         return Kind.TEXT
     if _BULLET_LINE.match(stripped):
@@ -281,6 +267,7 @@ def _kind(stripped: str, words: int, numbers: int) -> Kind:
         or ("=" in stripped and _ASSIGNMENT.match(stripped) is not None)
     ):
         return Kind.CODE
+    stripped = framed
     if stripped[0].islower():
         return Kind.FRAGMENT
     if stripped.endswith(_QUESTION_END):
