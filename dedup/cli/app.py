@@ -4,12 +4,13 @@ Subcommands: ``dedup clean`` writes cleaned text, ``dedup explain`` shows why ea
 went, and ``dedup corpus`` (when installed) works on whole collections.
 
 Exit status: 0 on success; 1 when an input cannot be read or decoded, an option value is
-out of range, or the output cannot be written (one line on standard error names the file
-and the problem); 2 when the command line itself is wrong (unknown option, missing
-argument, a value of the wrong type or not among the choices).
+out of range, the output cannot be written or an optional package is missing (one line on
+standard error names the file and the problem); 2 when the command line itself is wrong
+(unknown option, missing argument, a value of the wrong type or not among the choices).
 
-The ``clean`` and ``explain`` options are generated from :class:`dedup.CleanConfig`, so
-every field is a flag of the same name (``min_chars`` -> ``--min-chars``) and default.
+The ``clean`` and ``explain`` options are generated from :class:`dedup.CleanConfig` (see
+``flags.py``), so every field is a flag of the same name (``min_chars`` ->
+``--min-chars``) and default.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from typing import Any, Final
+from typing import Final, TypeAlias
 
 from .. import CleanConfig, DedupError, MissingExtraError, explain
 from .flags import CommandError, add_config_arguments, config_from_args
@@ -253,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_Commands = argparse._SubParsersAction  # what add_subparsers returns
+_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def _root_parser() -> argparse.ArgumentParser:
@@ -291,7 +292,7 @@ def _io_options() -> argparse.ArgumentParser:
     return options
 
 
-def _add_clean_command(commands: _Commands[Any], io_options: argparse.ArgumentParser) -> None:
+def _add_clean_command(commands: _Commands, io_options: argparse.ArgumentParser) -> None:
     clean = commands.add_parser(
         "clean",
         parents=[io_options],
@@ -319,7 +320,7 @@ def _add_clean_command(commands: _Commands[Any], io_options: argparse.ArgumentPa
     clean.set_defaults(func=_cmd_clean, parser=clean)
 
 
-def _add_explain_command(commands: _Commands[Any], io_options: argparse.ArgumentParser) -> None:
+def _add_explain_command(commands: _Commands, io_options: argparse.ArgumentParser) -> None:
     expl = commands.add_parser(
         "explain",
         parents=[io_options],
@@ -350,7 +351,7 @@ def _add_explain_command(commands: _Commands[Any], io_options: argparse.Argument
     expl.set_defaults(func=_cmd_explain, parser=expl)
 
 
-def _add_corpus_command(commands: _Commands[Any]) -> None:
+def _add_corpus_command(commands: _Commands) -> None:
     """``dedup corpus``, when that part of dedup is installed."""
     try:
         from .corpus import add_parser

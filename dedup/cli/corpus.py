@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import Corpus, CorpusConfig, DedupError, MissingExtraError
 from .._extras import require
-from .flags import add_config_arguments, config_from_args
+from .flags import add_config_arguments, config_from_args, flag_of
 from .io import read_records
 from .progress import progress_bar
 
@@ -35,8 +35,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="remove near-duplicate documents and site boilerplate from a crawl",
         description=(
             "Deduplicate the documents of a JSONL or Parquet file: near-duplicate documents "
-            "are dropped (the first copy is kept) and kept documents are cleaned. A rerun "
-            "skips what is already done."
+            "are dropped (by default the first copy is kept) and kept documents are "
+            "cleaned. A rerun skips what is already done."
         ),
     )
     p.add_argument("input", help="input file: .jsonl (one JSON object a line) or .parquet")
@@ -85,8 +85,7 @@ class _DeprecatedAlias(argparse.Action):
         values: str | Sequence[Any] | None,
         option_string: str | None = None,
     ) -> None:
-        new = "--" + self.dest.replace("_", "-")
-        print(f"dedup: {option_string} is deprecated; use {new}", file=sys.stderr)
+        print(f"dedup: {option_string} is deprecated; use {flag_of(self.dest)}", file=sys.stderr)
         setattr(namespace, self.dest, values)
 
 

@@ -3,8 +3,9 @@
 The help text of each option lives once, in its field definition (``option(default,
 help)``); ``dedup`` builds the ``Attributes:`` section of ``CleanConfig`` and
 ``CorpusConfig`` from it when it is imported. mkdocstrings reads the source, where that
-section is not written, so this extension imports ``dedup`` and puts the built docstring
-of every public dataclass with option fields in place of the written one.
+section is not written and a default reads ``option(0.8, "...")``, so this extension
+imports ``dedup`` and, for every public dataclass with option fields, puts the built
+docstring in place of the written one and the plain default values in the signature.
 """
 
 from __future__ import annotations
@@ -44,3 +45,30 @@ class OptionDocs(griffe.Extension):
                 target.docstring = griffe.Docstring(built, parent=target)
             else:
                 target.docstring.value = built
+            _plain_defaults(target, obj)
+
+
+def _plain_defaults(target: Any, cls: type[Any]) -> None:
+    """``threshold: float = 0.8`` for the fields and ``__init__`` of ``target``."""
+    defaults = {
+        f.name: _shown(f.default)
+        for f in dataclasses.fields(cls)
+        if f.default is not dataclasses.MISSING
+    }
+    for name, default in defaults.items():
+        member = target.members.get(name)
+        if isinstance(member, griffe.Attribute):
+            member.value = default
+    init = target.members.get("__init__")
+    if isinstance(init, griffe.Function):
+        for parameter in init.parameters:
+            if parameter.name in defaults:
+                parameter.default = defaults[parameter.name]
+
+
+def _shown(value: object) -> str:
+    """How a default reads in a signature: ``CleanConfig()`` for a config of defaults."""
+    kind = type(value)
+    if dataclasses.is_dataclass(kind) and value == kind():
+        return f"{kind.__name__}()"
+    return repr(value)
