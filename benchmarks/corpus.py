@@ -10,7 +10,6 @@ removals next to the copy that was kept, to review by eye.
 from __future__ import annotations
 
 import html
-import json
 import random
 import time
 from collections import Counter
@@ -18,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import dedup
+from dedup.cli.io import JSONL_SUFFIXES, PARQUET_SUFFIXES, read_records
 
 from ._table import markdown, plain
 from .methods import Method
@@ -28,7 +28,8 @@ Section = tuple[str, Sequence[object], list[list[object]]]
 
 
 def read_documents(path: Path, text_field: str, limit: int | None = None) -> list[str]:
-    """The texts of the documents in ``path``.
+    """The texts of the documents in ``path`` (read with dedup's own reader,
+    :func:`dedup.cli.io.read_records`).
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
@@ -38,45 +39,29 @@ def read_documents(path: Path, text_field: str, limit: int | None = None) -> lis
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
     suffix = path.suffix.lower()
+    if suffix not in JSONL_SUFFIXES + PARQUET_SUFFIXES:
+        raise ValueError(f"{path}: unknown file type {suffix!r}; use .jsonl or .parquet")
+    columns = [text_field] if suffix in PARQUET_SUFFIXES else None
     texts: list[str] = []
     fields: set[str] = set()
-    if suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        schema = pq.read_schema(path)
-        fields = set(schema.names)
-        if text_field not in fields:
-            raise ValueError(
-                f"{path} has no column {text_field!r}; its columns are: "
-                f"{', '.join(sorted(fields))} (choose one with --text-field)"
-            )
-        column = pq.read_table(path, columns=[text_field]).column(text_field).to_pylist()
-        texts = [t for t in column if isinstance(t, str)]
-    elif suffix in (".jsonl", ".ndjson", ".json"):
-        with path.open(encoding="utf-8") as fh:
-            for number, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"{path}:{number}: not a JSON object ({exc.msg})") from None
-                if not isinstance(record, dict):
-                    raise ValueError(f"{path}:{number}: expected a JSON object per line")
-                fields.update(record)
-                value = record.get(text_field)
-                if isinstance(value, str):
-                    texts.append(value)
-                if limit is not None and len(texts) >= limit:
-                    break
-    else:
-        raise ValueError(f"{path}: unknown file type {suffix!r}; use .jsonl or .parquet")
+    try:
+        for record in read_records(path, columns=columns):
+            fields.update(record)
+            value = record.get(text_field)
+            if isinstance(value, str):
+                texts.append(value)
+            if limit is not None and len(texts) >= limit:
+                break
+    except ValueError as exc:
+        if columns is None:
+            raise
+        raise ValueError(f"{exc} (choose one with --text-field)") from None
     if not texts:
         raise ValueError(
             f"no document in {path} has a string field {text_field!r}; fields found: "
             f"{', '.join(sorted(fields)) or 'none'} (choose one with --text-field)"
         )
-    return texts[:limit] if limit is not None else texts
+    return texts
 
 
 def _short(text: str, width: int = 100) -> str:

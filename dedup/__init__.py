@@ -31,8 +31,8 @@ from ._corpus import (
     StoreError,
     Verdict,
 )
-from ._errors import ConfigError, DedupError, InputTooLargeError
-from ._extras import MissingExtraError
+from ._errors import ConfigError, DedupError, InputTooLargeError, MissingExtraError
+from ._options import document_options as _document_options
 
 __version__ = "0.1.0"
 
@@ -62,9 +62,14 @@ __all__ = [
     "similarity",
 ]
 
+# The option classes' docstrings list their fields with the help text the fields carry
+# (the same text ``--help`` shows), written once, in the field definitions.
+_document_options(CleanConfig)
+_document_options(CorpusConfig)
+
 # Show the public names as ``dedup.X`` (in reprs, tracebacks and docs), as httpx does.
 for _name in __all__:
     _obj = globals()[_name]
     if isinstance(_obj, (type, _FunctionType)):
         _obj.__module__ = "dedup"
-del _name, _obj, _FunctionType
+del _name, _obj, _FunctionType, _document_options

@@ -7,7 +7,7 @@ for callers that do not know about dedup.
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "DedupError", "InputTooLargeError"]
+__all__ = ["ConfigError", "DedupError", "InputTooLargeError", "MissingExtraError"]
 
 
 class DedupError(Exception):
@@ -35,3 +35,11 @@ class ConfigError(DedupError, ValueError):
 
 class InputTooLargeError(DedupError, ValueError):
     """The input is longer than ``CleanConfig.max_chars`` allows."""
+
+
+class MissingExtraError(DedupError, ImportError):
+    """An optional dependency of a dedup feature is not installed.
+
+    The message names the feature, the package and the ``pip install`` command that
+    brings it (``pip install 'news-dedup[EXTRA]'``).
+    """

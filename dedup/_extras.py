@@ -1,20 +1,14 @@
-"""Clear errors for optional dependencies (the ``testing`` and ``scrapy`` extras)."""
+"""The one way dedup imports an optional dependency: :func:`require`, which raises
+:class:`~dedup.MissingExtraError` naming the extra to install."""
 
 from __future__ import annotations
 
 import importlib
 from types import ModuleType
 
-from ._errors import DedupError
+from ._errors import MissingExtraError
 
 __all__ = ["MissingExtraError", "require"]
-
-
-class MissingExtraError(DedupError, ImportError):
-    """An optional dependency of a dedup module is not installed.
-
-    The message names the package and the ``pip install`` command that brings it.
-    """
 
 
 def require(module: str, *, extra: str, feature: str) -> ModuleType:

@@ -1,4 +1,5 @@
-"""What every config object shares: option fields with their help text, checks of
+"""What every config object shares: option fields with their help text (the one source
+of the docs, the class docstring's ``Attributes:`` section and ``--help``), checks of
 option values (each raises :class:`~dedup.ConfigError` naming the option, the value
 given and what is allowed) and merging keyword overrides into a config.
 """
@@ -6,6 +7,8 @@ given and what is allowed) and merging keyword overrides into a config.
 from __future__ import annotations
 
 import dataclasses
+import inspect
+import textwrap
 from typing import Any, TypeVar
 
 from ._errors import ConfigError
@@ -15,6 +18,7 @@ __all__ = [
     "check_choice",
     "check_int",
     "check_number",
+    "document_options",
     "help_of",
     "option",
     "replace_checked",
@@ -32,6 +36,48 @@ def option(default: Any, help: str) -> Any:
 def help_of(field: dataclasses.Field[Any]) -> str:
     """The help text of a field made with :func:`option` ("" for others)."""
     return str(field.metadata.get("help", ""))
+
+
+def document_options(cls: type[C]) -> type[C]:
+    """Add an ``Attributes:`` section to the docstring of the dataclass ``cls``, one entry
+    per field made with :func:`option`, so ``help(cls)`` and the docs show the help text.
+
+    The section goes before an ``Examples:`` section, or at the end; a class already
+    documented is left as it is.
+
+    >>> @document_options
+    ... @dataclasses.dataclass
+    ... class Demo:
+    ...     '''Demo options.'''
+    ...     size: int = option(3, "How many.")
+    >>> print(Demo.__doc__)
+    Demo options.
+    <BLANKLINE>
+    Attributes:
+        size: How many.
+    <BLANKLINE>
+    """
+    doc = inspect.cleandoc(cls.__doc__ or "")
+    if "\nAttributes:\n" in f"\n{doc}\n":
+        return cls
+    entries = [
+        textwrap.fill(
+            f"{field.name}: {help_of(field)}",
+            width=96,
+            initial_indent="    ",
+            subsequent_indent="        ",
+            break_on_hyphens=False,
+        )
+        for field in dataclasses.fields(cls)  # type: ignore[arg-type]
+        if help_of(field)
+    ]
+    section = "Attributes:\n" + "\n".join(entries) + "\n"
+    head, examples, tail = doc.partition("\nExamples:\n")
+    if examples:
+        cls.__doc__ = f"{head.rstrip()}\n\n{section}{examples}{tail}\n"
+    else:
+        cls.__doc__ = f"{doc}\n\n{section}"
+    return cls
 
 
 def replace_checked(config: C, overrides: dict[str, Any]) -> C:

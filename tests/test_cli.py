@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import html
 import json
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 import dedup
+from dedup.cli.app import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -452,7 +454,6 @@ def test_corpus_subcommand_is_plugged_in_and_dispatched(
 ) -> None:
     """The contract with ``dedup.cli.corpus``: ``add_parser(subparsers)`` adds ``corpus``
     and sets ``func``; ``main`` calls it and returns its status."""
-    import argparse
     import types
 
     from dedup.cli import app as cli
@@ -529,11 +530,23 @@ def test_a_failed_write_leaves_the_file_as_it_was(tmp_path: Path, mode: str) -> 
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"a.txt", target.name})
 
 
-def test_every_field_has_help_from_the_docstring() -> None:
-    from dedup.cli.app import _field_docs
+def test_every_option_has_help_in_the_docs_and_on_the_command_line() -> None:
+    from dedup._options import help_of
 
-    docs = _field_docs()
-    names = {f.name for f in dataclasses.fields(dedup.CleanConfig)}
-    assert set(docs) == names
-    assert all(len(text) > 20 for text in docs.values()), docs
-    assert ":class:" not in docs["max_chars"]
+    parser = build_parser()
+    for kind, command in ((dedup.CleanConfig, "clean"), (dedup.CorpusConfig, "corpus")):
+        helps = {f.name: help_of(f) for f in dataclasses.fields(kind)}
+        assert all(len(text) > 20 for text in helps.values()), helps
+        doc = kind.__doc__ or ""
+        shown = " ".join(_subparser(parser, command).format_help().split())
+        for name, text in helps.items():
+            assert f"    {name}: " in doc  # the Attributes: section, built from the fields
+            if name != "clean_config":  # a nested config is no flag
+                assert text[:30] in shown, (command, name)
+    assert "clean_config" not in _subparser(parser, "corpus").format_help()
+
+
+def _subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    (commands,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    sub: argparse.ArgumentParser = commands.choices[name]
+    return sub

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
+import dedup
 from benchmarks.docgen import generate
-from dedup import Corpus
+from dedup import Corpus, CorpusConfig
 from dedup.cli import main
 from dedup.cli.corpus import add_parser
+from dedup.cli.flags import config_from_args
 
 
 def _main(argv: list[str]) -> int:
@@ -123,3 +125,94 @@ def test_parquet_input(tmp_path: Path) -> None:
     assert _main(argv) == 0
     verdicts = Corpus().add_many((d.doc_id, d.text) for d in docs)
     assert [r["url"] for r in _lines(out)] == [v.doc_id for v in verdicts if not v.is_duplicate]
+
+
+def _parse(*flags: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="dedup")
+    add_parser(parser.add_subparsers())
+    return parser.parse_args(["corpus", "in.jsonl", "-o", "out.jsonl", *flags])
+
+
+def test_every_corpus_option_is_a_flag() -> None:
+    assert config_from_args(_parse(), CorpusConfig) == CorpusConfig()
+    args = _parse("--min-jaccard", "0.9", "--keep", "longest", "--num-perm", "64",
+                  "--bands", "8", "--rows", "8", "--word-shingle", "2", "--char-shingle", "3",
+                  "--seed", "7", "--max-bucket", "10", "--boilerplate-share", "0.5",
+                  "--boilerplate-min-docs", "3", "--prefix", "crawl")  # fmt: skip
+    assert config_from_args(args, CorpusConfig) == CorpusConfig(
+        min_jaccard=0.9, keep="longest", num_perm=64, bands=8, rows=8, word_shingle=2,
+        char_shingle=3, seed=7, max_bucket=10, boilerplate_share=0.5,
+        boilerplate_min_docs=3, prefix="crawl",
+    )  # fmt: skip
+
+
+def test_threshold_is_a_deprecated_name_of_min_jaccard(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = _parse("--threshold", "0.9")
+    assert config_from_args(args, CorpusConfig).min_jaccard == 0.9
+    assert "--threshold is deprecated; use --min-jaccard" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--min-jaccard", "7"],
+         "dedup: --min-jaccard: min_jaccard must be a number from 0.5 to 1.0, got 7.0"),
+        (["--num-perm", "15"],
+         "dedup: --num-perm: num_perm must be a whole number from 16 to 1024, got 15"),
+        (["--bands", "30"],
+         "dedup: --bands: bands * rows must be at most num_perm=128, got bands=30, rows=7"),
+        (["--prefix", ""], "dedup: --prefix: prefix must be a non-empty str, got ''"),
+    ],
+)  # fmt: skip
+def test_a_bad_option_value_names_the_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str], message: str
+) -> None:
+    (tmp_path / "in.jsonl").write_text('{"id": "a", "text": "x"}\n')
+    out = tmp_path / "o.jsonl"
+    status = _main(["corpus", str(tmp_path / "in.jsonl"), "-o", str(out), *flags])
+    assert status == 1
+    assert capsys.readouterr().err == message + "\n"
+    assert not out.exists()
+
+
+def test_options_reach_the_index(tmp_path: Path) -> None:
+    rows = _write_input(tmp_path / "in.jsonl", 200, seed=4)
+    out = tmp_path / "out.jsonl"
+    argv = ["corpus", str(tmp_path / "in.jsonl"), "-o", str(out), "--id-field", "url",
+            "--store", "memory", "--no-clean", "--min-jaccard", "0.95", "--seed", "3"]  # fmt: skip
+    assert _main(argv) == 0
+    verdicts = Corpus(min_jaccard=0.95, seed=3).add_many((r["url"], r["text"]) for r in rows)
+    assert [r["url"] for r in _lines(out)] == [v.doc_id for v in verdicts if not v.is_duplicate]
+
+
+def test_parquet_without_pyarrow_says_which_extra_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)  # import raises ImportError
+    (tmp_path / "in.parquet").write_bytes(b"PAR1")
+    status = _main(["corpus", str(tmp_path / "in.parquet"), "-o", str(tmp_path / "o.jsonl"),
+                    "--store", "memory"])  # fmt: skip
+    assert status == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "dedup: reading Parquet needs the package 'pyarrow', which is not installed; "
+        "install it with: pip install 'news-dedup[spark]'\n"
+    )
+    assert isinstance(dedup.MissingExtraError("x"), ImportError)
+
+
+def test_no_progress_on_a_pipe_and_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write_input(tmp_path / "in.jsonl", 20, seed=5)
+    base = ["corpus", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "a.jsonl"),
+            "--id-field", "url", "--store", "memory"]  # fmt: skip
+    assert _main(base) == 0
+    assert "documents" not in capsys.readouterr().err  # stderr is not a terminal
+    base[3] = str(tmp_path / "b.jsonl")
+    assert _main([*base, "--progress"]) == 0
+    err = capsys.readouterr().err
+    assert "indexing: 20 documents" in err
+    assert "writing: 20 documents" in err

@@ -9,7 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from .._options import check_bool, check_choice, check_int, check_number, replace_checked, resolve
+from .._options import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_number,
+    option,
+    replace_checked,
+    resolve,
+)
 
 __all__ = ["CleanConfig", "KeepPolicy", "Scope", "SegmentMode", "resolve_config"]
 
@@ -27,41 +35,9 @@ class CleanConfig:
     """Options for :func:`dedup.clean` and :func:`dedup.explain`.
 
     Every field has a default chosen for scraped news text; pass only what you want to
-    change, either as a ``CleanConfig`` or as keyword overrides to ``clean``.
-
-    Attributes:
-        threshold: Minimum similarity (0-1) for two units to count as near-duplicate
-            variants of each other. Exact repeats (after normalization) always score 1.
-            Default 0.8: machine-translation variants of one caption score 0.8-0.9,
-            unrelated sentences of one article stay below 0.65.
-        keep: Which copy of a group survives: ``"first"`` (default) keeps the earliest,
-            ``"longest"`` keeps the longest original text.
-        scope: Where a copy may stand relative to the copy that is kept.
-            ``"adjacent"``: only directly after it (a caption under the image and again as
-            its alt text). ``"runs"`` (default): adjacent, or anywhere as part of a repeated
-            run of at least ``min_run`` consecutive units (a block of paragraphs or a
-            gallery printed twice). ``"document"``: anywhere in the text. Isolated repeats
-            far apart are usually on purpose (pull quotes, a summary restated, a list item
-            shared by two products), which is why ``"runs"`` is the default.
-        min_run: Length of a repeated run, in units, for ``scope="runs"``.
-        min_chars: Minimum length of a unit's comparison key (in characters) for
-            near-duplicate matching. Shorter units are only removed as exact copies.
-        min_words: Minimum number of words (for scripts without spaces: characters / 2)
-            of a unit for near-duplicate matching.
-        min_exact_chars: Exact copies whose comparison key is shorter than this are kept:
-            "Share", "Q:", "—" and other short structural lines.
-        segment: How text is cut into units. ``"line"``: every non-blank line.
-            ``"block"``: every blank-line separated block. ``"auto"`` (default): lines,
-            except blocks that look like one hard-wrapped paragraph.
-        protect_structure: When true (default) lines that look like structure (list
-            items, table rows, code, questions, labels ending in ``:``, headings) are only
-            removed as exact copies directly after their twin, and bullet lines are never
-            matched against body text (a summary restates the body on purpose).
-        max_chars: Refuse inputs longer than this many characters with
-            :class:`~dedup.InputTooLargeError`; ``None`` (default) for no limit.
-        all_pairs_limit: Up to this many units, near-duplicate candidates for
-            ``scope="document"`` come from comparing all pairs; above it, from MinHash LSH.
-        seed: Seed of every hash used for candidate generation.
+    change, either as a ``CleanConfig`` or as keyword overrides to ``clean``. Each field
+    is also a flag of ``dedup clean`` and ``dedup explain`` (``min_chars`` ->
+    ``--min-chars``).
 
     Examples:
         >>> CleanConfig().threshold
@@ -74,18 +50,68 @@ class CleanConfig:
         dedup.ConfigError: threshold must be a number from 0.5 to 1.0, got 1.5
     """
 
-    threshold: float = 0.8
-    keep: KeepPolicy = "first"
-    scope: Scope = "runs"
-    min_run: int = 3
-    min_chars: int = 40
-    min_words: int = 10
-    min_exact_chars: int = 12
-    segment: SegmentMode = "auto"
-    protect_structure: bool = True
-    max_chars: int | None = None
-    all_pairs_limit: int = 400
-    seed: int = 1
+    threshold: float = option(
+        0.8,
+        """Minimum similarity (0-1) for two units to count as near-duplicate variants of each
+        other. Exact repeats (after normalization) always score 1. Default 0.8:
+        machine-translation variants of one caption score 0.8-0.9, unrelated sentences of
+        one article stay below 0.65.""",
+    )
+    keep: KeepPolicy = option(
+        "first",
+        """Which copy of a group survives: "first" (default) keeps the earliest, "longest"
+        keeps the longest original text.""",
+    )
+    scope: Scope = option(
+        "runs",
+        """Where a copy may stand relative to the copy that is kept. "adjacent": only
+        directly after it (a caption under the image and again as its alt text). "runs"
+        (default): adjacent, or anywhere as part of a repeated run of at least min_run
+        consecutive units (a block of paragraphs or a gallery printed twice). "document":
+        anywhere in the text. Isolated repeats far apart are usually on purpose (pull
+        quotes, a summary restated, a list item shared by two products), which is why
+        "runs" is the default.""",
+    )
+    min_run: int = option(3, 'Length of a repeated run, in units, for scope="runs".')
+    min_chars: int = option(
+        40,
+        """Minimum length of a unit's comparison key (in characters) for near-duplicate
+        matching. Shorter units are only removed as exact copies.""",
+    )
+    min_words: int = option(
+        10,
+        """Minimum number of words (for scripts without spaces: characters / 2) of a unit
+        for near-duplicate matching.""",
+    )
+    min_exact_chars: int = option(
+        12,
+        """Exact copies whose comparison key is shorter than this are kept: "Share", "Q:",
+        "—" and other short structural lines.""",
+    )
+    segment: SegmentMode = option(
+        "auto",
+        """How text is cut into units. "line": every non-blank line. "block": every
+        blank-line separated block. "auto" (default): lines, except blocks that look like
+        one hard-wrapped paragraph.""",
+    )
+    protect_structure: bool = option(
+        True,
+        """When true (default) lines that look like structure (list items, table rows,
+        code, questions, labels ending in ":", headings) are only removed as exact copies
+        directly after their twin, and bullet lines are never matched against body text
+        (a summary restates the body on purpose).""",
+    )
+    max_chars: int | None = option(
+        None,
+        """Refuse inputs longer than this many characters with dedup.InputTooLargeError;
+        None (default) for no limit.""",
+    )
+    all_pairs_limit: int = option(
+        400,
+        """Up to this many units, near-duplicate candidates for scope="document" come from
+        comparing all pairs; above it, from MinHash LSH.""",
+    )
+    seed: int = option(1, "Seed of every hash used for candidate generation.")
 
     def __post_init__(self) -> None:
         check_number("threshold", self.threshold, 0.5, 1.0)

@@ -4,12 +4,13 @@ Subcommands: ``dedup clean`` writes cleaned text, ``dedup explain`` shows why ea
 went, and ``dedup corpus`` (when installed) works on whole collections.
 
 Exit status: 0 on success; 1 when an input cannot be read or decoded, an option value is
-out of range, or the output cannot be written (one line on standard error names the file
-and the problem); 2 when the command line itself is wrong (unknown option, missing
-argument, a value of the wrong type or not among the choices).
+out of range, the output cannot be written or an optional package is missing (one line on
+standard error names the file and the problem); 2 when the command line itself is wrong
+(unknown option, missing argument, a value of the wrong type or not among the choices).
 
-The ``clean`` and ``explain`` options are generated from :class:`dedup.CleanConfig`, so
-every field is a flag of the same name (``min_chars`` -> ``--min-chars``) and default.
+The ``clean`` and ``explain`` options are generated from :class:`dedup.CleanConfig` (see
+``flags.py``), so every field is a flag of the same name (``min_chars`` ->
+``--min-chars``) and default.
 """
 
 from __future__ import annotations
@@ -17,159 +18,23 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
-import dataclasses
 import json
 import os
 import sys
 import tempfile
-import time
-import types
-import typing
 from collections.abc import Callable, Sequence
-from typing import IO, Any, Final, Literal
+from typing import Final, TypeAlias
 
-import regex
-
-from .. import CleanConfig, DedupError, explain
-from .._clean import config as _config_module
+from .. import CleanConfig, DedupError, MissingExtraError, explain
+from .flags import CommandError, add_config_arguments, config_from_args
+from .progress import above_bars, progress_bar
 from .views import report_html, report_json, report_text
 
-__all__ = [
-    "CommandError",
-    "add_config_arguments",
-    "atomic_write",
-    "build_parser",
-    "config_from_args",
-    "main",
-]
+__all__ = ["atomic_write", "build_parser", "main"]
 
 EXIT_OK: Final = 0
 EXIT_FAILURE: Final = 1
 EXIT_USAGE: Final = 2
-
-# CleanConfig.__module__ says "dedup" (for readers), so resolve its annotations where
-# they were written.
-_FIELD_TYPES: Final = typing.get_type_hints(CleanConfig, globalns=vars(_config_module))
-
-
-class CommandError(Exception):
-    """A problem with one input or output, reported as ``dedup: <message>`` (exit 1)."""
-
-
-# ---------------------------------------------------------------- options from CleanConfig
-
-
-def _field_docs() -> dict[str, str]:
-    """The ``Attributes:`` section of ``CleanConfig``'s docstring, one entry per field."""
-    doc = CleanConfig.__doc__ or ""
-    result: dict[str, str] = {}
-    inside = False
-    name = ""
-    indent = 0
-    for line in doc.splitlines():
-        stripped = line.strip()
-        if stripped == "Attributes:":
-            inside, indent = True, -1
-            continue
-        if not inside:
-            continue
-        if not stripped:
-            continue
-        here = len(line) - len(line.lstrip())
-        if indent < 0:
-            indent = here
-        if here < indent:
-            break
-        if here == indent and ":" in stripped:
-            name, _, rest = stripped.partition(":")
-            result[name] = rest.strip()
-        elif name:
-            result[name] += " " + stripped
-    return {k: " ".join(_plain(v).split()) for k, v in result.items()}
-
-
-def _plain(rst: str) -> str:
-    """Docstring markup made plain: ``:class:`~dedup.X``` -> ``X``, no double backquotes."""
-    rst = regex.sub(r":\w+:`~?(?:[\w.]*\.)?([^`]+)`", r"\1", rst)
-    return rst.replace("``", "")
-
-
-def _optional_int(value: str) -> int | None:
-    if value.strip().lower() in ("none", ""):
-        return None
-    return int(value)
-
-
-_optional_int.__name__ = "integer or 'none'"  # argparse names the type in its error
-
-
-def add_config_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add one ``--flag`` per :class:`~dedup.CleanConfig` field to ``parser``.
-
-    Names take dashes for underscores, defaults are the field defaults, help comes from
-    the ``CleanConfig`` docstring. Read the result back with :func:`config_from_args`.
-
-    >>> p = argparse.ArgumentParser()
-    >>> add_config_arguments(p)
-    >>> config_from_args(p.parse_args(["--min-chars", "30", "--no-protect-structure"]))
-    ... # doctest: +ELLIPSIS
-    CleanConfig(threshold=0.8, ..., min_chars=30, ..., protect_structure=False, ...)
-    """
-    docs = _field_docs()
-    group = parser.add_argument_group(
-        "cleaning options", "The fields of dedup.CleanConfig; see docs/configuration.md."
-    )
-    for field in dataclasses.fields(CleanConfig):
-        flag = "--" + field.name.replace("_", "-")
-        kind = _FIELD_TYPES[field.name]
-        help_text = docs.get(field.name, "").replace("%", "%%")
-        default = field.default
-        kwargs: dict[str, Any] = {"dest": field.name, "default": default}
-        if kind is bool:
-            kwargs["action"] = argparse.BooleanOptionalAction
-            help_text += " (default: %(default)s)"
-        else:
-            choices = _literal_choices(kind)
-            if choices is not None:
-                kwargs["choices"] = choices
-            elif kind is float:
-                kwargs["type"] = float
-                kwargs["metavar"] = "X"
-            elif kind is int:
-                kwargs["type"] = int
-                kwargs["metavar"] = "N"
-            elif _is_optional_int(kind):
-                kwargs["type"] = _optional_int
-                kwargs["metavar"] = "N"
-            else:  # pragma: no cover - a new kind of field needs a parser here
-                raise TypeError(f"no command-line parser for CleanConfig.{field.name}: {kind}")
-            help_text += " (default: %(default)s)"
-        group.add_argument(flag, help=help_text, **kwargs)
-
-
-def _literal_choices(kind: object) -> tuple[str, ...] | None:
-    if typing.get_origin(kind) is Literal:
-        return tuple(str(a) for a in typing.get_args(kind))
-    return None
-
-
-def _is_optional_int(kind: object) -> bool:
-    return isinstance(kind, types.UnionType) and set(typing.get_args(kind)) == {int, type(None)}
-
-
-def config_from_args(args: argparse.Namespace) -> CleanConfig:
-    """The :class:`~dedup.CleanConfig` the options in ``args`` describe.
-
-    Raises:
-        CommandError: a value is out of range; the message names the flag.
-    """
-    values = {f.name: getattr(args, f.name) for f in dataclasses.fields(CleanConfig)}
-    try:
-        return CleanConfig(**values)
-    except DedupError as e:
-        name = str(e).split(" ", 1)[0]
-        flag = "--" + name.replace("_", "-") if name in values else "option"
-        raise CommandError(f"{flag}: {e}") from None
 
 
 def _encoding(value: str) -> str:
@@ -273,100 +138,77 @@ def _error(message: str) -> None:
     print(f"dedup: {message}", file=sys.stderr, flush=True)
 
 
-class _Progress:
-    """A one-line progress bar on standard error, drawn only when it is a terminal."""
-
-    def __init__(self, total: int, *, enabled: bool, stream: IO[str] | None = None) -> None:
-        self.stream = stream if stream is not None else sys.stderr
-        self.total = total
-        self.enabled = enabled and total > 1 and self.stream.isatty()
-        self.done = 0
-        self.removed = 0
-        self._last = 0.0
-
-    def advance(self, removed: int) -> None:
-        self.done += 1
-        self.removed += removed
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if self.done < self.total and now - self._last < 0.1:
-            return
-        self._last = now
-        width = 30
-        filled = width * self.done // self.total
-        bar = "#" * filled + "." * (width - filled)
-        self.stream.write(f"\r[{bar}] {self.done}/{self.total} files, {self.removed} units removed")
-        self.stream.flush()
-
-    def clear(self) -> None:
-        """Wipe the bar's line, so a message can be printed in its place."""
-        if self.enabled and self.done:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled and self.done:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
 # ---------------------------------------------------------------- subcommands
 
 
+_FILES_BAR: Final = "[{bar:30}] {n_fmt}/{total_fmt} files{postfix}"
+
+
 def _cmd_clean(args: argparse.Namespace) -> int:
-    config = config_from_args(args)
+    config = config_from_args(args, CleanConfig)
     paths: list[str] = args.files or ["-"]
-    encoding: str = args.encoding
     out_chunks: list[bytes] = []
-    failures = 0
-    progress = _Progress(len(paths), enabled=not args.quiet)
-    stdout = sys.stdout.buffer
+    failures = removed = 0
+    several = len(paths) > 1 and not args.quiet
+    bar = progress_bar(enabled=None if several else False, total=len(paths), bar_format=_FILES_BAR)
     try:
         for path in paths:
             try:
-                name, text = _read(path, encoding)
-                try:
-                    report = explain(text, config)
-                except DedupError as e:
-                    raise CommandError(f"{name}: {e}") from None
-                try:
-                    cleaned = report.text.encode(encoding)
-                except UnicodeEncodeError as e:
-                    raise CommandError(f"{name}: cannot write as {encoding}: {e.reason}") from None
-                if args.in_place:
-                    if report.removals:
-                        atomic_write(path, cleaned)
-                elif args.output is not None:
-                    out_chunks.append(cleaned)
-                else:
-                    stdout.write(cleaned)
-                    stdout.flush()
+                count, cleaned = _clean_file(path, args, config)
             except CommandError as e:
                 failures += 1
-                progress.clear()
-                _error(str(e))
-                progress.advance(0)
-                continue
-            progress.advance(len(report.removals))
+                with above_bars():
+                    _error(str(e))
+            else:
+                removed += count
+                if cleaned is not None:
+                    out_chunks.append(cleaned)
+            bar.set_postfix_str(f"{removed} units removed", refresh=False)
+            bar.update(1)
     finally:
-        progress.close()
+        bar.close()
     if args.output is not None:
         if failures:
             _error(f"{args.output}: not written because of the errors above")
         else:
             atomic_write(args.output, b"".join(out_chunks))
-    if not args.quiet and sys.stderr.isatty() and len(paths) > 1:
+    if several and sys.stderr.isatty():
         print(
             f"dedup: {len(paths) - failures} of {len(paths)} files cleaned, "
-            f"{progress.removed} units removed",
+            f"{removed} units removed",
             file=sys.stderr,
         )
     return EXIT_FAILURE if failures else EXIT_OK
 
 
+def _clean_file(
+    path: str, args: argparse.Namespace, config: CleanConfig
+) -> tuple[int, bytes | None]:
+    """Clean one file: rewrite it (``--in-place``), write it to stdout, or return its
+    cleaned bytes for ``--output``. Returns the number of units removed and those bytes."""
+    encoding: str = args.encoding
+    name, text = _read(path, encoding)
+    try:
+        report = explain(text, config)
+    except DedupError as e:
+        raise CommandError(f"{name}: {e}") from None
+    try:
+        cleaned = report.text.encode(encoding)
+    except UnicodeEncodeError as e:
+        raise CommandError(f"{name}: cannot write as {encoding}: {e.reason}") from None
+    if args.in_place:
+        if report.removals:
+            atomic_write(path, cleaned)
+    elif args.output is not None:
+        return len(report.removals), cleaned
+    else:
+        sys.stdout.buffer.write(cleaned)
+        sys.stdout.buffer.flush()
+    return len(report.removals), None
+
+
 def _cmd_explain(args: argparse.Namespace) -> int:
-    config = config_from_args(args)
+    config = config_from_args(args, CleanConfig)
     name, text = _read(args.file, args.encoding)
     try:
         report = explain(text, config)
@@ -403,6 +245,20 @@ def _use_color(args: argparse.Namespace) -> bool:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``dedup`` argument parser, with every subcommand."""
+    parser = _root_parser()
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    io_options = _io_options()
+    _add_clean_command(commands, io_options)
+    _add_explain_command(commands, io_options)
+    _add_corpus_command(commands)
+    return parser
+
+
+_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _root_parser() -> argparse.ArgumentParser:
+    """``dedup`` itself: description, exit status, ``--version``."""
     from .. import __version__
 
     parser = argparse.ArgumentParser(
@@ -418,20 +274,26 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"dedup {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    return parser
 
-    io_options = argparse.ArgumentParser(add_help=False)
-    io_options.add_argument(
+
+def _io_options() -> argparse.ArgumentParser:
+    """Options that ``clean`` and ``explain`` share (a parent parser)."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
         "--encoding",
         type=_encoding,
         default="utf-8",
         help="encoding of the input files, also used for the output (default: utf-8)",
     )
-    io_options.add_argument(
+    options.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar or summary on stderr"
     )
+    return options
 
-    clean = sub.add_parser(
+
+def _add_clean_command(commands: _Commands, io_options: argparse.ArgumentParser) -> None:
+    clean = commands.add_parser(
         "clean",
         parents=[io_options],
         help="write the cleaned text",
@@ -454,10 +316,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="rewrite each FILE atomically (temporary file + rename); unchanged files "
         "are not touched",
     )
-    add_config_arguments(clean)
+    add_config_arguments(clean, CleanConfig, title="cleaning options")
     clean.set_defaults(func=_cmd_clean, parser=clean)
 
-    expl = sub.add_parser(
+
+def _add_explain_command(commands: _Commands, io_options: argparse.ArgumentParser) -> None:
+    expl = commands.add_parser(
         "explain",
         parents=[io_options],
         help="show what was removed and why",
@@ -483,23 +347,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="colour the text format: auto (default) when stdout is a terminal and "
         "NO_COLOR is unset",
     )
-    add_config_arguments(expl)
+    add_config_arguments(expl, CleanConfig, title="cleaning options")
     expl.set_defaults(func=_cmd_explain, parser=expl)
 
-    add_corpus = _corpus_parser()
-    if add_corpus is not None:
-        add_corpus(sub)
-    return parser
 
-
-def _corpus_parser() -> Callable[[Any], None] | None:
+def _add_corpus_command(commands: _Commands) -> None:
+    """``dedup corpus``, when that part of dedup is installed."""
     try:
-        from .corpus import (  # type: ignore[import-not-found, unused-ignore]
-            add_parser,
-        )
+        from .corpus import add_parser
     except ImportError:
-        return None
-    return add_parser  # type: ignore[no-any-return, unused-ignore]
+        return
+    add_parser(commands)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -515,7 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except CommandError as e:
+    except (CommandError, MissingExtraError) as e:
         _error(str(e))
         return EXIT_FAILURE
     except BrokenPipeError:

@@ -13,11 +13,17 @@ import argparse
 import json
 import os
 import sys
-import time
-from collections.abc import Iterator
-from typing import Any, TextIO
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TextIO
 
-from .. import Corpus, DedupError
+from .. import Corpus, CorpusConfig, DedupError, MissingExtraError
+from .._extras import require
+from .flags import add_config_arguments, config_from_args, flag_of
+from .io import read_records
+from .progress import progress_bar
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 __all__ = ["add_parser", "run"]
 
@@ -29,8 +35,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="remove near-duplicate documents and site boilerplate from a crawl",
         description=(
             "Deduplicate the documents of a JSONL or Parquet file: near-duplicate documents "
-            "are dropped (the first copy is kept) and kept documents are cleaned. A rerun "
-            "skips what is already done."
+            "are dropped (by default the first copy is kept) and kept documents are "
+            "cleaned. A rerun skips what is already done."
         ),
     )
     p.add_argument("input", help="input file: .jsonl (one JSON object a line) or .parquet")
@@ -46,21 +52,58 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     p.add_argument("--removed", default=None, help="report of removed documents "
                    "(default: removed.jsonl next to the output)")  # fmt: skip
-    p.add_argument("--threshold", type=float, default=0.7, help="Jaccard threshold (0.5-1)")
-    p.add_argument("--keep", choices=("first", "longest"), default="first")
     p.add_argument("--no-clean", action="store_true", help="write kept texts unchanged")
     p.add_argument("--spark", metavar="MASTER_URL", default=None,
                    help="run on Apache Spark (e.g. local[2] or spark://host:7077)")  # fmt: skip
     p.add_argument("--batch-size", type=int, default=512, help="documents per transaction")
+    p.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show progress on stderr (default: only when stderr is a terminal)",
+    )
+    index = add_config_arguments(p, CorpusConfig, title="index options")
+    index.add_argument(
+        "--threshold",
+        dest="min_jaccard",
+        type=float,
+        metavar="X",
+        action=_DeprecatedAlias,
+        default=argparse.SUPPRESS,
+        help="deprecated: the old name of --min-jaccard",
+    )
     p.set_defaults(func=run)
 
 
+class _DeprecatedAlias(argparse.Action):
+    """Store the value like the flag it stands for, with a note on stderr to use that."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        print(f"dedup: {option_string} is deprecated; use {flag_of(self.dest)}", file=sys.stderr)
+        setattr(namespace, self.dest, values)
+
+
 def run(args: argparse.Namespace) -> int:
-    """Run ``dedup corpus``; returns the exit status."""
+    """Run ``dedup corpus``; returns the exit status.
+
+    Raises:
+        CommandError: an index option is out of range (the message names the flag).
+        dedup.MissingExtraError: the input or ``--spark`` needs a package that is not
+            installed.
+    """
+    config = config_from_args(args, CorpusConfig)
     try:
         if args.spark:
-            return _run_spark(args)
-        return _run_stream(args)
+            return _run_spark(args, config)
+        return _run_stream(args, config)
+    except MissingExtraError:
+        raise
     except (DedupError, OSError, ValueError, KeyError) as exc:
         print(f"dedup corpus: error: {exc}", file=sys.stderr)
         return 1
@@ -72,7 +115,7 @@ def _removed_path(args: argparse.Namespace) -> str:
     return os.path.join(os.path.dirname(args.output), "removed.jsonl")
 
 
-def _run_stream(args: argparse.Namespace) -> int:
+def _run_stream(args: argparse.Namespace, config: CorpusConfig) -> int:
     if not args.output.endswith((".jsonl", ".json", ".ndjson")):
         raise ValueError(f"output {args.output!r} must be a .jsonl file (Parquet with --spark)")
     store = args.store
@@ -81,30 +124,30 @@ def _run_stream(args: argparse.Namespace) -> int:
     elif store == "memory":
         store = None
     removed_path = _removed_path(args)
-    progress = _Progress("indexing")
-    with Corpus(store, threshold=args.threshold, keep=args.keep) as corpus:
+    progress = _progress(args, "indexing")
+    with Corpus(store, config=config) as corpus:
         batch: list[tuple[str, str, str | None]] = []
-        for rec in _records(args.input):
+        for rec in read_records(args.input):
             batch.append(_fields(rec, args))
             if len(batch) >= args.batch_size:
                 corpus.add_many(batch)
-                progress.step(len(batch))
+                progress.update(len(batch))
                 batch = []
         if batch:
             corpus.add_many(batch)
-            progress.step(len(batch))
-        progress.done()
+            progress.update(len(batch))
+        progress.close()
 
         done = _written_ids(args.output, args.id_field) | _written_ids(removed_path, "id")
-        progress = _Progress("writing")
+        progress = _progress(args, "writing")
         kept = removed = 0
         with (
             open(args.output, "a", encoding="utf-8") as out,
             open(removed_path, "a", encoding="utf-8") as rep,
         ):
-            for rec in _records(args.input):
+            for rec in read_records(args.input):
                 doc_id, text, site = _fields(rec, args)
-                progress.step(1)
+                progress.update(1)
                 if doc_id in done:
                     continue
                 done.add(doc_id)
@@ -119,7 +162,7 @@ def _run_stream(args: argparse.Namespace) -> int:
                     entry = v.to_dict() if v is not None else {"id": doc_id, "duplicate": True}
                     _write(rep, entry)
                     removed += 1
-        progress.done()
+        progress.close()
     print(
         f"dedup corpus: {kept} kept, {removed} removed (this run); report: {removed_path}",
         file=sys.stderr,
@@ -140,30 +183,6 @@ def _fields(rec: dict[str, Any], args: argparse.Namespace) -> tuple[str, str, st
     if not isinstance(text, str):
         raise ValueError(f"field {args.text_field!r} of record {doc_id!r} is not a string")
     return str(doc_id), text, None if site is None else str(site)
-
-
-def _records(path: str) -> Iterator[dict[str, Any]]:
-    if path.endswith(".parquet") or os.path.isdir(path):
-        try:
-            import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ValueError(
-                "reading Parquet needs pyarrow: pip install 'news-dedup[spark]'"
-            ) from exc
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=4096):
-            yield from batch.to_pylist()
-        return
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
-            if not isinstance(rec, dict):
-                raise ValueError(f"{path}:{lineno}: expected a JSON object")
-            yield rec
 
 
 def _written_ids(path: str, field: str) -> set[str]:
@@ -192,40 +211,17 @@ def _write(fh: TextIO, rec: dict[str, Any]) -> None:
     fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
-class _Progress:
-    """A one-line progress counter on stderr, only when stderr is a terminal."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.count = 0
-        self.start = time.monotonic()
-        self.last = 0.0
-        self.tty = sys.stderr.isatty()
-
-    def step(self, n: int) -> None:
-        self.count += n
-        if not self.tty:
-            return
-        now = time.monotonic()
-        if now - self.last >= 0.2:
-            self.last = now
-            rate = self.count / max(now - self.start, 1e-9)
-            sys.stderr.write(f"\r{self.label}: {self.count:,} documents ({rate:,.0f}/s)")
-            sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.tty:
-            self.last = 0.0
-            self.step(0)
-            sys.stderr.write("\n")
+def _progress(args: argparse.Namespace, label: str) -> tqdm[Any]:
+    """A document counter with a rate, on stderr (see ``--progress``)."""
+    return progress_bar(enabled=args.progress, desc=label, unit=" documents")
 
 
-def _run_spark(args: argparse.Namespace) -> int:
-    from pyspark.sql import SparkSession
+def _run_spark(args: argparse.Namespace, config: CorpusConfig) -> int:
+    spark_sql = require("pyspark.sql", extra="spark", feature="dedup corpus --spark")
 
     from ..spark import deduplicate, read_documents, session, write_documents
 
-    running = SparkSession.getActiveSession()
+    running = spark_sql.SparkSession.getActiveSession()
     spark = session(args.spark)
     try:
         df = read_documents(spark, args.input)
@@ -233,8 +229,15 @@ def _run_spark(args: argparse.Namespace) -> int:
             df,
             text_col=args.text_field,
             id_col=args.id_field,
-            threshold=args.threshold,
-            keep=args.keep,
+            threshold=config.min_jaccard,
+            keep=config.keep,
+            num_perm=config.num_perm,
+            bands=config.bands,
+            rows=config.rows,
+            word_shingle=config.word_shingle,
+            char_shingle=config.char_shingle,
+            seed=config.seed,
+            max_bucket=config.max_bucket,
         )
         write_documents(kept, args.output)
         write_documents(removed, _removed_path(args))

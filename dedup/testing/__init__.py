@@ -562,11 +562,13 @@ class _Block:
 
 @dataclass
 class _Draft:
-    """An article being assembled: segments of blocks that stay together."""
+    """An article being assembled: segments of blocks that stay together. Every line has
+    an id (in order of creation); ``originals`` maps the id of a copy to its original's."""
 
     script: Script
     segments: list[list[_Block]] = field(default_factory=list)
     negatives: set[int] = field(default_factory=set)
+    originals: dict[int, int] = field(default_factory=dict)
     count: int = 0
 
     def line(self, text: str) -> tuple[str, None, int]:
@@ -577,6 +579,21 @@ class _Draft:
         entry = self.line(text)
         self.negatives.add(entry[2])
         return entry
+
+    def copy(self, text: str, kind: str, original: int) -> tuple[str, str, int]:
+        """A line that copies the line ``original``."""
+        self.count += 1
+        self.originals[self.count] = original
+        return (text, kind, self.count)
+
+    def paragraph_at(self, k: int) -> str:
+        """The first line of segment ``k``."""
+        return self.segments[k][0].lines[0][0]
+
+    def merge(self) -> None:
+        """Every unit on its own line, in one block (no blank lines)."""
+        lines = [line for segment in self.segments for b in segment for line in b.lines]
+        self.segments = [[_Block(lines)]]
 
 
 def _draw_base(
@@ -769,83 +786,107 @@ def articles_with_copies(
 
     @st.composite
     def build(draw: DrawFn) -> ArticleWithCopies:
+        # The order of the draws is part of the strategy: the same seed gives the same
+        # articles, so no step may change what it draws or in which order.
         script = SCRIPTS[draw(_sample(chosen))]
-        usable = [k for k in negative_kinds if k != "name" or script.name in CASED_SCRIPTS]
-        picked = draw(st.lists(_sample(usable), unique=True)) if usable else []
-        numbered = [s for s in script.sentences if "{n}" in s]
-        reserved = [draw(_sample(numbered))] if "number" in picked else []
+        picked, reserved = _draw_negative_kinds(draw, script, negative_kinds)
         gallery = "gallery" in kinds and draw(_BOOLS)
-        n_captions = draw(_ints(3 if gallery else 1, max(max_captions, 3 if gallery else 1)))
+        least = 3 if gallery else 1
+        n_captions = draw(_ints(least, max(max_captions, least)))
         headline, paragraphs, caps = _draw_base(
             draw, script, min_paragraphs, max_paragraphs, n_captions, reserved
         )
-        if gallery and len(caps) < 3:
-            gallery = False
-        one_block = draw(_BOOLS)  # every unit on its own line, no blank lines
+        one_block = draw(_BOOLS)
         draft = _Draft(script)
-        draft.segments.append([_Block([draft.line(headline)])])
-        originals: dict[int, int] = {}
-        for paragraph in paragraphs:
-            draft.segments.append([_Block([draft.line(paragraph)])])
-        cap_ids: list[tuple[str, int]] = []
-        for caption in caps:
-            entry = draft.line(caption)
-            cap_ids.append((caption, entry[2]))
-            segment = [_Block([entry])]
-            if len(adjacent_kinds) > 0 and draw(_BOOLS):
-                copy, kind = _draw_copy(draw, caption, adjacent_kinds)
-                draft.count += 1
-                copy_line = (copy, kind, draft.count)
-                originals[draft.count] = entry[2]
-                if draw(_BOOLS):
-                    segment[0].lines.append(copy_line)
-                else:
-                    segment.append(_Block([copy_line]))
-            at = draw(_ints(1, len(draft.segments)))
-            draft.segments.insert(at, segment)
+        for unit in (headline, *paragraphs):
+            draft.segments.append([_Block([draft.line(unit)])])
+        cap_ids = _insert_captions(draw, draft, caps, adjacent_kinds)
         for kind in picked:
-            if kind == "caption_quote":
-                quotable = [
-                    k
-                    for k, seg in enumerate(draft.segments)
-                    if k > 0 and seg[0].lines[0][0] in paragraphs
-                ]
-                if not quotable:
-                    continue
-                k = draw(_sample(quotable))
-                quote = _quote_caption(
-                    script, draft.segments[k][0].lines[0][0], draw(_sample(script.tails))
-                )
-                if quote is not None:
-                    draft.segments[k].append(_Block([draft.negative(quote)]))
-                continue
-            blocks, after = _negative_blocks(draw, draft, kind, paragraphs, reserved)
-            if blocks:
-                # A summary restating body sentences goes after them (see the xfail test
-                # of a "key points" box above the body in test_properties_strategies.py).
-                first = 1 + max(
-                    (k for k, seg in enumerate(draft.segments) if seg[0].lines[0][0] in after),
-                    default=0,
-                )
-                draft.segments.insert(draw(_ints(first, len(draft.segments))), blocks)
-        if gallery:
-            members = draw(st.lists(_sample(cap_ids), min_size=3, max_size=len(cap_ids)))
-            block = _Block()
-            for caption, ident in members:
-                copy, _ = _draw_copy(draw, caption, ("exact", "normalized"))
-                draft.count += 1
-                block.lines.append((copy, "gallery", draft.count))
-                originals[draft.count] = ident
-            draft.segments.append([block])
+            _insert_negative(draw, draft, kind, paragraphs, reserved)
+        if gallery and len(caps) >= 3:
+            _append_gallery(draw, draft, cap_ids)
         if one_block:
-            merged = _Block([line for seg in draft.segments for b in seg for line in b.lines])
-            draft.segments = [[merged]]
-        return _finish(draft, originals, draw(_sample(terminators)))
+            draft.merge()
+        return _finish(draft, draw(_sample(terminators)))
 
     return build()
 
 
-def _finish(draft: _Draft, originals: dict[int, int], newline: str) -> ArticleWithCopies:
+def _draw_negative_kinds(
+    draw: DrawFn, script: Script, kinds: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """The kinds of hard negatives of one article, and the numbered sentence kept out of
+    the body for the ``"number"`` kind (none without it)."""
+    usable = [k for k in kinds if k != "name" or script.name in CASED_SCRIPTS]
+    picked = draw(st.lists(_sample(usable), unique=True)) if usable else []
+    numbered = [s for s in script.sentences if "{n}" in s]
+    reserved = [draw(_sample(numbered))] if "number" in picked else []
+    return picked, reserved
+
+
+def _insert_captions(
+    draw: DrawFn, draft: _Draft, caps: Sequence[str], adjacent_kinds: Sequence[str]
+) -> list[tuple[str, int]]:
+    """Put each caption, maybe followed by a copy (in its block or the next), at a drawn
+    place after the headline; returns ``(caption, line id)`` of each."""
+    cap_ids: list[tuple[str, int]] = []
+    for caption in caps:
+        entry = draft.line(caption)
+        cap_ids.append((caption, entry[2]))
+        segment = [_Block([entry])]
+        if len(adjacent_kinds) > 0 and draw(_BOOLS):
+            copy, kind = _draw_copy(draw, caption, adjacent_kinds)
+            copy_line = draft.copy(copy, kind, entry[2])
+            if draw(_BOOLS):
+                segment[0].lines.append(copy_line)
+            else:
+                segment.append(_Block([copy_line]))
+        at = draw(_ints(1, len(draft.segments)))
+        draft.segments.insert(at, segment)
+    return cap_ids
+
+
+def _insert_negative(
+    draw: DrawFn, draft: _Draft, kind: str, paragraphs: list[str], reserved: Sequence[str]
+) -> None:
+    """Add one hard negative of ``kind`` at a drawn place (a caption quoting a paragraph
+    goes right after that paragraph; a summary, after the paragraphs it restates)."""
+    if kind == "caption_quote":
+        _insert_caption_quote(draw, draft, paragraphs)
+        return
+    blocks, after = _negative_blocks(draw, draft, kind, paragraphs, reserved)
+    if not blocks:
+        return
+    # A summary restating body sentences goes after them (see the xfail test of a
+    # "key points" box above the body in test_properties_strategies.py).
+    first = 1 + max(
+        (k for k in range(len(draft.segments)) if draft.paragraph_at(k) in after), default=0
+    )
+    draft.segments.insert(draw(_ints(first, len(draft.segments))), blocks)
+
+
+def _insert_caption_quote(draw: DrawFn, draft: _Draft, paragraphs: list[str]) -> None:
+    quotable = [k for k in range(1, len(draft.segments)) if draft.paragraph_at(k) in paragraphs]
+    if not quotable:
+        return
+    k = draw(_sample(quotable))
+    quote = _quote_caption(draft.script, draft.paragraph_at(k), draw(_sample(draft.script.tails)))
+    if quote is not None:
+        draft.segments[k].append(_Block([draft.negative(quote)]))
+
+
+def _append_gallery(draw: DrawFn, draft: _Draft, cap_ids: Sequence[tuple[str, int]]) -> None:
+    """End the article with a run of at least three exact or normalized caption copies."""
+    members = draw(st.lists(_sample(cap_ids), min_size=3, max_size=len(cap_ids)))
+    block = _Block()
+    for caption, ident in members:
+        copy, _ = _draw_copy(draw, caption, ("exact", "normalized"))
+        block.lines.append(draft.copy(copy, "gallery", ident))
+    draft.segments.append([block])
+
+
+def _finish(draft: _Draft, newline: str) -> ArticleWithCopies:
+    """The article's text with ``newline`` line ends, and its ground truth."""
     blank = newline * 2
     text_parts: list[str] = []
     kept_blocks: list[str] = []
@@ -872,7 +913,7 @@ def _finish(draft: _Draft, originals: dict[int, int], newline: str) -> ArticleWi
         if kept_lines:
             kept_blocks.append(newline.join(kept_lines))
     injected = tuple(
-        InjectedCopy(spans[ident], spans[originals[ident]], kind)  # type: ignore[arg-type]
+        InjectedCopy(spans[ident], spans[draft.originals[ident]], kind)  # type: ignore[arg-type]
         for ident, kind in copy_lines
     )
     negatives = tuple(spans[i] for i in sorted(draft.negatives))
