@@ -35,6 +35,7 @@ __all__ = [
     "LABELS",
     "LABELS_FILE",
     "POSITIONS",
+    "Label",
     "LabelError",
     "LabelledPage",
     "Score",
