@@ -282,10 +282,10 @@ def evaluate(
             if kp:
                 continue
             score.removed += 1
-            lab = by_line.get(k)
-            if lab is not None and lab.label == "dup":
+            hit = by_line.get(k)
+            if hit is not None and hit.label == "dup":
                 score.correct += 1
-            elif lab is not None and lab.label == "ambiguous":
+            elif hit is not None and hit.label == "ambiguous":
                 score.ambiguous_removed += 1
             else:
                 score.wrong += 1

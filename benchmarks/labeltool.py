@@ -344,18 +344,16 @@ def apply_decisions(lines: Sequence[str], directives: Sequence[str]) -> list[dic
                 decided[k] = ("keep" if verb == "keep" else "ambiguous", -1, "")
         elif verb == "dup":
             for arg in args:
-                line, of, *cls = arg.split(":")
-                guess = guess_class(lines[int(of)], lines[int(line)], is_cjk(lines))
-                decided[int(line)] = ("dup", int(of), cls[0] if cls else guess)
+                line_s, of_s, *given = arg.split(":")
+                n, twin = int(line_s), int(of_s)
+                guess = guess_class(lines[twin], lines[n], is_cjk(lines))
+                decided[n] = ("dup", twin, given[0] if given else guess)
         elif verb == "cls":
             for arg in args:
-                line, cls = arg.split(":")
-                label, of, _ = decided.get(int(line)) or (
-                    "dup",
-                    proposals[int(line)].of,
-                    "",
-                )
-                decided[int(line)] = (label, of, cls)
+                line_s, new_cls = arg.split(":")
+                n = int(line_s)
+                old = decided.get(n) or ("dup", proposals[n].of, "")
+                decided[n] = (old[0], old[1], new_cls)
         else:
             raise ValueError(f"unknown directive {raw!r}")
     for k, p in proposals.items():
