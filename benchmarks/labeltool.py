@@ -267,7 +267,14 @@ def propose(lines: Sequence[str]) -> list[Proposal]:
             -old.ratio,
         ):
             best[c.j] = c
-    out = []
+    first: dict[str, int] = {}
+    invisible: dict[int, int] = {}
+    for j, line in enumerate(lines):
+        key = line.strip()
+        if key in first and not norm(line):
+            invisible[j] = first[key]  # only punctuation or invisible characters
+        first.setdefault(key, j)
+    out = [Proposal(j, "ambiguous", i, "exact", "exact", 100.0) for j, i in invisible.items()]
     for j in sorted(best):
         c = best[j]
         a, b = norm(lines[c.i]), norm(lines[j])
@@ -283,7 +290,7 @@ def propose(lines: Sequence[str]) -> list[Proposal]:
         else:
             label = "?"
         out.append(Proposal(j, label, c.i, guess_class(lines[c.i], lines[j], cjk), c.why, c.ratio))
-    return out
+    return sorted(out, key=lambda p: p.line)
 
 
 def _cut(text: str, width: int) -> str:
