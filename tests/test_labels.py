@@ -174,3 +174,27 @@ def test_labels_command_prints_the_class_table(
     assert "clean" in text
     assert "rapidfuzz-seq" in text
     assert "| exact |" in (tmp_path / "labels.md").read_text(encoding="utf-8")
+
+
+@needs_data
+def test_no_dup_is_a_paragraph_the_reference_prints_twice() -> None:
+    """A line the author printed twice (twice in the human reference) is not a copy."""
+    assert DATA is not None
+    from collections import Counter
+
+    from benchmarks.corpora import load_pages
+
+    corpus = {(p.corpus, p.page_id): p for p in load_pages(DATA)}
+    labels = labelled.load_labels()
+    pages = labelled.check_hashes(labels, DATA)
+
+    def key(text: str) -> str:
+        return " ".join(labelled.words(text))
+
+    for lp in labels:
+        reference = corpus[(lp.corpus, lp.page_id)].reference
+        paragraphs = Counter(key(p) for p in reference.splitlines() if p.strip())
+        lines = pages[(lp.corpus, lp.page_id)]
+        for lab in lp.labels:
+            if lab.label == "dup":
+                assert paragraphs[key(lines[lab.line])] < 2, (lp.short_id, lab.line)
