@@ -8,6 +8,8 @@ are meant repeats (``keep``) and which could not be decided (``ambiguous``); see
 * a removal is correct when the line is a ``dup``, wrong when it is ``keep`` or unlisted;
   ``ambiguous`` lines count neither way;
 * recall is the share of ``dup`` lines removed, overall, per class and per position;
+* precision per class and position counts the wrong removals whose most similar earlier line
+  (:func:`twin`) differs in that way or stands at that distance;
 * a removal *loses information* when its words (casefolded, punctuation ignored) are not all
   in one line the method kept on the same page.
 
@@ -21,7 +23,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +45,7 @@ __all__ = [
     "evaluate",
     "line_hash",
     "load_labels",
+    "position",
     "run",
     "sentence_copies",
     "sentence_like",
@@ -70,6 +73,21 @@ def line_hash(line: str) -> str:
     import hashlib
 
     return hashlib.sha1(line.strip().encode("utf-8")).hexdigest()[:10]
+
+
+def position(line: int, of: int, dup_lines: Collection[int]) -> str:
+    """Where a copy stands: ``adjacent``, ``gap`` or ``distant`` from its twin ``of``.
+
+    Lines between the two that are themselves copies (``dup_lines``) do not count; with none
+    left it is ``adjacent``, with 1 to 5 ``gap``, with more ``distant``.
+
+    >>> position(5, 4, set()), position(5, 2, {3}), position(5, 2, set()), position(20, 2, set())
+    ('adjacent', 'gap', 'gap', 'distant')
+    """
+    between = sum(1 for k in range(of + 1, line) if k not in dup_lines)
+    if between == 0:
+        return "adjacent"
+    return "gap" if between <= 5 else "distant"
 
 
 def words(line: str) -> list[str]:
@@ -216,6 +234,8 @@ class Score:
     by_class_removed: Counter[str] = field(default_factory=Counter)
     by_position: Counter[str] = field(default_factory=Counter)
     by_position_removed: Counter[str] = field(default_factory=Counter)
+    wrong_by_class: Counter[str] = field(default_factory=Counter)
+    wrong_by_position: Counter[str] = field(default_factory=Counter)
     wrong_pages: set[str] = field(default_factory=set)
     lost_lines: int = 0
     lost_pages: set[str] = field(default_factory=set)
@@ -233,6 +253,46 @@ class Score:
     def recall(self) -> float:
         """Share of ``dup`` lines removed."""
         return self.correct / self.dups if self.dups else 1.0
+
+    def class_precision(self, cls: str) -> float:
+        """Correct removals of class ``cls`` over those plus wrong removals assigned to it."""
+        got = self.by_class_removed[cls]
+        total = got + self.wrong_by_class[cls]
+        return got / total if total else 1.0
+
+    def position_precision(self, pos: str) -> float:
+        """Like :meth:`class_precision`, by position."""
+        got = self.by_position_removed[pos]
+        total = got + self.wrong_by_position[pos]
+        return got / total if total else 1.0
+
+
+def twin(lines: Sequence[str], k: int) -> tuple[int, str]:
+    """The earlier line that line ``k`` most looks like a copy of, and what differs.
+
+    The earliest identical line (class ``exact``), else the most similar earlier line by
+    ``fuzz.ratio`` of the normalized texts, classed as the labelling tool classes a draft.
+    Used to give wrong removals a class and a position, so that precision can be split.
+
+    >>> twin(["A dog on a beach", "Cat", "A dog on a beach"], 2)
+    (0, 'exact')
+    >>> twin(["A dog runs on the beach", "Cat", "A dog runs on the beach (AP Photo)"], 2)
+    (0, 'credit')
+    """
+    from rapidfuzz import fuzz, process
+
+    from .labeltool import guess_class, is_cjk, norm
+
+    key = lines[k].strip()
+    for j in range(k):
+        if lines[j].strip() == key:
+            return j, "exact"
+    if k == 0:
+        return -1, "variant"
+    choices = [norm(line) for line in lines[:k]]
+    hit = process.extractOne(norm(lines[k]), choices, scorer=fuzz.ratio)
+    j = int(hit[2]) if hit is not None else k - 1
+    return j, guess_class(lines[j], lines[k], is_cjk(lines))
 
 
 def lost_information(lines: Sequence[str], keep: Sequence[bool]) -> list[int]:
@@ -268,6 +328,7 @@ def evaluate(
         lines = pages[(lp.corpus, lp.page_id)]
         keep = method.keep(lines)
         by_line = {lab.line: lab for lab in lp.labels}
+        dup_lines = {lab.line for lab in lp.labels if lab.label == "dup"}
         for lab in lp.labels:
             if lab.label == "dup":
                 score.dups += 1
@@ -291,6 +352,9 @@ def evaluate(
                 score.wrong += 1
                 score.wrong_pages.add(lp.short_id)
                 score.wrong_lines.append((lp.short_id, k))
+                j, cls = twin(lines, k)
+                score.wrong_by_class[cls] += 1
+                score.wrong_by_position[position(k, j, dup_lines) if j >= 0 else "distant"] += 1
         lost = lost_information(lines, keep)
         if lost:
             score.lost_lines += len(lost)
@@ -380,25 +444,26 @@ def tables(
     out: list[tuple[str, Sequence[str], list[list[object]]]] = [
         ("Labelled pages: removals", head, overall)
     ]
-    for title, counts, removed, keys in (
-        ("Recall by class (removed / dups)", "by_class", "by_class_removed", CLASSES),
-        ("Recall by position (removed / dups)", "by_position", "by_position_removed", POSITIONS),
+    for title, kind, keys in (
+        ("By class: removed / dups (recall), precision", "class", CLASSES),
+        ("By position: removed / dups (recall), precision", "position", POSITIONS),
     ):
         rows: list[list[object]] = []
         for key in keys:
-            total = getattr(scores[0], counts)[key] if scores else 0
+            total = (scores[0].by_class if kind == "class" else scores[0].by_position)[key]
             row: list[object] = [key, total]
             for s in scores:
-                got = getattr(s, removed)[key]
+                if kind == "class":
+                    got, prec = s.by_class_removed[key], s.class_precision(key)
+                else:
+                    got, prec = s.by_position_removed[key], s.position_precision(key)
                 row.append(f"{got} ({_pct(got / total) if total else '-'})")
+                row.append(_pct(prec))
             rows.append(row)
-        out.append(
-            (
-                title,
-                ["class" if "class" in title else "position", "dups"] + [s.method for s in scores],
-                rows,
-            )
-        )
+        header = [kind, "dups"]
+        for s in scores:
+            header += [f"{s.method} removed", f"{s.method} precision"]
+        out.append((title, header, rows))
     if copies:
         out.append(
             (

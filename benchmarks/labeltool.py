@@ -25,7 +25,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from .corpora import Page, extracted_lines, load_pages
-from .labelled import CLASSES, line_hash, words
+from .labelled import CLASSES, line_hash, position, words
 
 __all__ = [
     "Candidate",
@@ -305,14 +305,6 @@ def _cmd_propose(page: Page, width: int) -> None:
         print(f"{tag} | {_cut(lines[p.line], width)}")
         if p.cls != "exact":
             print(f"{'':46}~ {_cut(lines[p.of], width)}")
-
-
-def position(line: int, of: int, dup_lines: set[int]) -> str:
-    """``adjacent`` (only dups between), ``gap`` (1-5 other lines between) or ``distant``."""
-    between = sum(1 for k in range(of + 1, line) if k not in dup_lines)
-    if between == 0:
-        return "adjacent"
-    return "gap" if between <= 5 else "distant"
 
 
 def _ranges(items: Sequence[str], proposed: Collection[int]) -> list[int]:

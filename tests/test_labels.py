@@ -169,7 +169,8 @@ def test_labels_command_prints_the_class_table(
     args = ["labels", "--data", str(DATA), "--out", str(tmp_path), "--no-copies"]
     assert main(args) == 0
     text = capsys.readouterr().out
-    assert "Recall by class" in text
+    assert "By class" in text
+    assert "By position" in text
     assert re.search(r"^exact\s+[\d,]+\s", text, re.MULTILINE)
     assert "clean" in text
     assert "rapidfuzz-seq" in text
