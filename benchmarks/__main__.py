@@ -1,4 +1,4 @@
-"""``python -m benchmarks {accuracy,synthetic,speed,corpus}``: see ``docs/benchmarks.md``."""
+"""``python -m benchmarks {accuracy,labels,synthetic,speed,corpus}``: see ``docs/benchmarks.md``."""
 
 from __future__ import annotations
 
@@ -49,6 +49,24 @@ def _parser() -> argparse.ArgumentParser:
         "--sweep", action="store_true", help="also clean the article pages at thresholds 0.7-0.95"
     )
     acc.add_argument("--no-pages", action="store_true", help="skip the real pages")
+    acc.add_argument(
+        "--no-labels", action="store_true", help="skip the hand-labelled pages (labels/)"
+    )
+
+    lab = sub.add_parser("labels", help="precision/recall on the hand-labelled real pages")
+    common(lab)
+    lab.add_argument(
+        "--data",
+        type=Path,
+        default=Path(os.environ.get("DEDUP_BENCH_DATA", "../shared/data")),
+        help="folder holding aeb/ and wcxb/ (default ../shared/data)",
+    )
+    lab.add_argument("--labels", type=Path, default=None, help="labels file (jsonl)")
+    lab.add_argument(
+        "--no-copies",
+        action="store_true",
+        help="skip counting exact sentence-like copies on all article pages",
+    )
 
     syn = sub.add_parser("synthetic", help="only the synthetic labelled set")
     common(syn)
@@ -103,7 +121,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+LABEL_METHODS = ("clean", "exact-line", "rapidfuzz-seq")
+"""Methods of ``python -m benchmarks labels`` when ``--methods`` is not given."""
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "labels" and args.methods is None:
+        args.methods = ",".join(LABEL_METHODS)
     methods = _methods(args.methods)
     missing = [m.name for m in METHODS if not m.available()]
     if missing:
@@ -132,10 +156,28 @@ def _run(args: argparse.Namespace) -> int:
                     "real-page accuracy skipped; pass --data",
                     file=sys.stderr,
                 )
+        if not args.no_labels and not args.no_pages:
+            from . import labelled
+
+            if labelled.LABELS_FILE.is_file() and (args.data / "aeb").is_dir():
+                print(labelled.run(args.data, methods, out, cache_dir=out / "cache"))
         if not args.no_synthetic:
             from . import synthetic
 
             print(synthetic.run(methods, out, quick=args.quick))
+    elif args.command == "labels":
+        from . import labelled
+
+        print(
+            labelled.run(
+                args.data,
+                methods,
+                out,
+                labels=args.labels or labelled.LABELS_FILE,
+                copies=not args.no_copies,
+                cache_dir=out / "cache",
+            )
+        )
     elif args.command == "synthetic":
         from . import synthetic
 
