@@ -22,11 +22,11 @@ from .._options import (
 __all__ = ["CleanConfig", "KeepPolicy", "Scope", "SegmentMode", "resolve_config"]
 
 KeepPolicy = Literal["first", "longest"]
-Scope = Literal["adjacent", "runs", "document"]
+Scope = Literal["adjacent", "runs", "page", "document"]
 SegmentMode = Literal["auto", "line", "block"]
 
 KEEP_POLICIES: Final = ("first", "longest")
-_SCOPES: Final = ("adjacent", "runs", "document")
+_SCOPES: Final = ("adjacent", "runs", "page", "document")
 _SEGMENT_MODES: Final = ("auto", "line", "block")
 
 
@@ -63,16 +63,29 @@ class CleanConfig:
         keeps the longest original text.""",
     )
     scope: Scope = option(
-        "runs",
+        "page",
         """Where a copy may stand relative to the copy that is kept. "adjacent": only
-        directly after it (a caption under the image and again as its alt text). "runs"
-        (default): adjacent, or anywhere as part of a repeated run of at least min_run
-        consecutive units (a block of paragraphs or a gallery printed twice). "document":
-        anywhere in the text. Isolated repeats far apart are usually on purpose (pull
-        quotes, a summary restated, a list item shared by two products), which is why
-        "runs" is the default.""",
+        directly after it (a caption under the image and again as its alt text). "runs":
+        adjacent, or anywhere as part of a repeated run of at least min_run consecutive
+        units (a block of paragraphs or a gallery printed twice). "page" (default): also
+        within window units of it with other lines in between (alt text, headline,
+        figcaption), and anywhere for a sentence-like unit of at least min_distant_words
+        words and for a teaser cut short with an ellipsis. "document": any copy anywhere
+        in the text. Short lines repeated far apart are usually on purpose (a table of
+        contents and its headings, a call to action under every product), which is why
+        "page" leaves them alone.""",
     )
-    min_run: int = option(3, 'Length of a repeated run, in units, for scope="runs".')
+    min_run: int = option(3, "Length of a repeated run, in units, for every scope but adjacent.")
+    window: int = option(
+        6,
+        """How many kept units back (past the one just before) a copy may stand with other
+        lines in between, for scope "page" and "document".""",
+    )
+    min_distant_words: int = option(
+        10,
+        """Fewest words (scripts without spaces: characters / 2) of a sentence-like unit
+        removed as an exact copy of a unit anywhere before, for scope "page".""",
+    )
     min_chars: int = option(
         40,
         """Minimum length of a unit's comparison key (in characters) for near-duplicate
@@ -119,6 +132,8 @@ class CleanConfig:
         check_choice("scope", self.scope, _SCOPES)
         check_choice("segment", self.segment, _SEGMENT_MODES)
         check_int("min_run", self.min_run, 2, 1_000)
+        check_int("window", self.window, 1, 1_000)
+        check_int("min_distant_words", self.min_distant_words, 1, 10_000)
         check_int("min_chars", self.min_chars, 0, 10_000)
         check_int("min_words", self.min_words, 1, 1_000)
         check_int("min_exact_chars", self.min_exact_chars, 1, 10_000)

@@ -2,22 +2,41 @@
 
 Units are decided in order, each against the copies that are *kept* at that point, never
 through chains of pairwise similarity (A~B and B~C does not make C a copy of A unless C
-matches the kept copy itself). A unit is removed when it copies a kept unit:
+matches the kept copy itself). A unit is removed when it copies a kept unit, and only
+then: what is removed is either the same words as the kept copy once credits, labels and
+punctuation are set aside, a variant that scores at or above the threshold and passes
+every guard, or a part of the kept copy's words in their order. Where it may stand:
 
-* ``adjacent``: the kept unit is the nearest unit before it. Units already removed do not
-  count as being in between, and for text up to two short units may stand between ("1 of
-  9", "Photo: Jane Roe"). Exact and near-duplicate copies qualify;
-  structure (list items, questions, labels, fields, headings, data) only as exact copies with
-  nothing at all in between; tables and code never.
-* ``run`` (``scope="runs"`` or ``"document"``): the unit stands in a run of at least
-  ``min_run`` consecutive text units that each repeat, exactly, a unit earlier in the
-  text: a block of paragraphs printed twice, or a gallery that repeats the captions
-  scattered through the article. Isolated distant repeats are left alone (pull quotes, a
-  point restated in a summary, a table of contents and its headings).
-* ``distant`` (``scope="document"`` only): an exact or near copy anywhere before.
+* ``adjacent``: the kept unit is the nearest unit before it; up to two short units may
+  stand between ("1 of 9", "Photo: Jane Roe"). Exact and near-duplicate copies qualify;
+  structure (list items, questions, labels, fields, headings, data) only as exact copies
+  with nothing at all in between; tables and code never.
+* ``gap`` (scope ``"page"`` and ``"document"``): the kept unit is one of the last
+  ``window`` kept units, with other lines between: alt text, headline and figcaption; a
+  lightbox caption, gallery title and caption; a copy behind a credit line. Captions and
+  sentences (and headings, as exact copies) qualify, as exact copies, near-duplicates or
+  contained copies (every word of the copy stands in the kept unit, in order, and the
+  copy has at least half of its words: "Cover image of The Book by Jane Roe" / "The Book
+  by Jane Roe"). Lines that start with a label ("Response Test: ...") do not: templated
+  lines repeat on purpose.
+* ``run`` (every scope but ``"adjacent"``): the unit stands in a run of at least
+  ``min_run`` consecutive units that each repeat, exactly, a unit earlier in the text: a
+  block of paragraphs printed twice, or a gallery that repeats the captions scattered
+  through the article. Structure counts only when the earlier copies stand in the same
+  order too (a menu or a list printed twice, not a table of contents and its headings).
+* ``distant`` (scope ``"page"``): an exact copy of a sentence-like text unit of at least
+  ``min_distant_words`` words anywhere before (a lead caption printed again in the body,
+  a paragraph printed again after an advert), unless it answers a question (the same
+  answer under two questions of an FAQ); and a teaser ending in an ellipsis whose words
+  begin a kept unit ("On Monday the council decided to..."). With ``scope="document"``,
+  any exact or near copy anywhere before.
 """
 
 from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from typing import Final
 
 from .candidates import is_minor, is_transparent
 from .config import CleanConfig
@@ -27,52 +46,325 @@ from .verify import Verification
 
 __all__ = ["decide"]
 
-_NEVER_REMOVED = frozenset({Kind.CODE, Kind.TABLE})
+_NEVER_REMOVED: Final = frozenset({Kind.CODE, Kind.TABLE})
+_CAPTION_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.FRAGMENT})
+"""Kinds that captions, alt texts and sentences have: they may be copies at a gap."""
+_BLOCK_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING})
+"""Kinds that count in a block printed twice when the earlier copies are in order too."""
 
 _Found = tuple[int, float, Rule, Position]
 
-_MAX_BETWEEN = 2
+_MAX_BETWEEN: Final = 2
 """At most this many short units may stand between a text unit and its adjacent copy."""
+_SAME_PLACE: Final = 2
+"""Copies at most this many units apart stand in one place (a caption and its alt text)."""
+_MIN_GAP_CHARS: Final = 30
+"""Exact copies at a gap are at least this long ("Read our full review here." is not)."""
+_STOPS: Final = tuple(".!?\"'\u201d\u2019\u3002\uff01\uff1f\u0964")
+"""How a sentence-like unit ends."""
+_MIN_CONTAINED_WORDS: Final = 4
+_MIN_CONTAINED_SHARE: Final = 0.5
+_MIN_TEASER_WORDS: Final = 4
+_TEASER_HEAD: Final = 3
+_TEASER_CANDIDATES: Final = 16
+_ELLIPSIS: Final = ("...", "\u2026", "...)", "\u2026)", "... \u00bb", "\u2026 \u00bb", "\u2026]")
 
 
 def decide(
     keys: Keys, cands: Candidates, verified: Verification, config: CleanConfig
 ) -> tuple[Decision, ...]:
     """Decide which units are copies; returns one :class:`Decision` per removed unit."""
-    group = cands.group
-    texts = keys.texts
-    near = verified.matches
-    removed: dict[int, Decision] = {}
-    group_rep: dict[int, int] = {}  # exact group -> the kept member
-    prev = -1  # the nearest kept unit so far
-    prev_major = -1  # the nearest kept unit that is not minor
-    in_run = _copy_runs(keys, group, config) if config.scope != "adjacent" else frozenset()
-
-    for j, text in enumerate(texts):
-        if is_transparent(text, config):
-            continue
-        minor = is_minor(text, config)
-        found = _in_run(keys, group, group_rep, j, in_run)
-        if found is None:
-            found = _adjacent(keys, group, verified, removed, prev, j, config)
-        if found is None and not minor and prev_major != prev:
-            found = _adjacent(keys, group, verified, removed, prev_major, j, config)
-        if found is None and config.scope == "document":
-            found = _distant(keys, group, group_rep, near, removed, j, config)
-        never = config.protect_structure and found is not None
-        if never and keys.info(j).kind in _NEVER_REMOVED:
-            found = None
-        if found is None:
-            prev = j
-            if not minor:
-                prev_major = j
-            group_rep.setdefault(group[j], j)
-            continue
-        kept, similarity, rule, position = found
-        removed[j] = Decision(j, kept, similarity, rule, position)
+    removed = _Decider(keys, cands, verified, config).run()
     if config.keep == "longest":
-        _keep_longest(keys, group, verified, removed)
+        _keep_longest(keys, cands.group, verified, removed)
     return tuple(removed[j] for j in sorted(removed))
+
+
+class _Decider:
+    """The state of one left-to-right pass: what is kept so far and where."""
+
+    def __init__(
+        self, keys: Keys, cands: Candidates, verified: Verification, config: CleanConfig
+    ) -> None:
+        self.keys = keys
+        self.texts = keys.texts
+        self.group = cands.group
+        self.verified = verified
+        self.config = config
+        self.page = config.scope in ("page", "document")
+        self.removed: dict[int, Decision] = {}
+        self.group_rep: dict[int, int] = {}  # exact group -> its kept member
+        self.prev = -1  # the nearest kept unit so far
+        self.prev_major = -1  # the nearest kept unit that is not minor
+        self.since_prev = 0  # units left standing since prev
+        self.since_major = 0  # units left standing since prev_major
+        self.recent: deque[int] = deque(maxlen=config.window)  # kept units that are not minor
+        self.last_seen = -1  # the nearest unit before, kept or not, that is not transparent
+        self.heads: dict[str, list[int]] = {}  # first words -> kept units, for teasers
+        self.templated = _templated(self.group) if self.page else frozenset()
+        self.in_run = (
+            _copy_runs(keys, self.group, config, self.templated)
+            if config.scope != "adjacent"
+            else set()
+        )
+
+    def run(self) -> dict[int, Decision]:
+        for j, text in enumerate(self.texts):
+            if is_transparent(text, self.config):
+                self.since_prev += 1
+                self.since_major += 1
+                continue
+            found = self._find(j, text)
+            never = found is not None and self.config.protect_structure
+            if never and self.keys.info(j).kind in _NEVER_REMOVED:
+                found = None
+            if found is None:
+                self._keep(j, text)
+            else:
+                kept, similarity, rule, position = found
+                self.removed[j] = Decision(j, kept, similarity, rule, position)
+            self.last_seen = j
+        return self.removed
+
+    def _keep(self, j: int, text: str) -> None:
+        minor = is_minor(text, self.config)
+        self.prev, self.since_prev = j, 0
+        if minor:
+            self.since_major += 1
+        else:
+            self.prev_major, self.since_major = j, 0
+            self.recent.append(j)
+        self.group_rep.setdefault(self.group[j], j)
+        if self.page and text.count(" ") + 1 >= _MIN_TEASER_WORDS:
+            self.heads.setdefault(_head(text), []).append(j)
+
+    def _find(self, j: int, text: str) -> _Found | None:
+        found = self._in_run(j)
+        if found is None:
+            found = self._adjacent(self.prev, self.since_prev, j)
+        if found is None and self.prev_major != self.prev and not is_minor(text, self.config):
+            found = self._adjacent(self.prev_major, self.since_major, j)
+        if found is None and self.page:
+            found = self._gap(j) or self._distant(j) or self._teaser(j)
+        if found is None and self.config.scope == "document":
+            found = self._anywhere(j)
+        return found
+
+    # -- the rules ---------------------------------------------------------------------
+    def _adjacent(self, prev: int, between: int, j: int) -> _Found | None:
+        if prev < 0 or between > _MAX_BETWEEN:
+            return None  # a flattened table or list, not a caption and its copy
+        keys = self.keys
+        if self.group[prev] == self.group[j]:
+            # Structure repeats on purpose ("- cotton" under every product): only a copy
+            # with nothing at all between it and its twin is taken for a scraping artefact.
+            structure = self.config.protect_structure and keys.info(j).kind is not Kind.TEXT
+            if structure and (between or keys.info(prev).kind in _NEVER_REMOVED):
+                return None
+            return prev, 1.0, _exact_rule(keys, prev, j), "adjacent"
+        m = self.verified.check(prev, j)
+        if m is not None:
+            return prev, m.similarity, m.rule, "adjacent"
+        return None
+
+    def _gap(self, j: int) -> _Found | None:
+        """A copy of one of the last ``window`` kept units, with lines in between, or a
+        contained copy of the unit just before."""
+        if not self._caption_like(j) or self.group[j] in self.templated or self._answer(j):
+            return None
+        texts, group = self.texts, self.group
+        for i in reversed(self.recent):
+            if i == self.prev or not self._caption_like(i):
+                continue  # the unit just before was tried as adjacent
+            if group[i] == group[j]:
+                if len(texts[j]) < _MIN_GAP_CHARS or self.keys.info(j).kind is Kind.HEADING:
+                    continue  # a short line or a heading: a list item, a TOC entry
+                return i, 1.0, _exact_rule(self.keys, i, j), "gap"
+            m = self.verified.check(i, j)
+            if m is not None:
+                return i, m.similarity, m.rule, "gap"
+            share = _contained(texts[j], texts[i])
+            if share:
+                return i, share, Rule.CONTAINED, "gap"
+        prev = self.prev
+        if prev >= 0 and self._caption_like(prev):
+            share = _contained(texts[j], texts[prev])
+            if share:
+                return prev, share, Rule.CONTAINED, "adjacent"
+        return None
+
+    def _distant(self, j: int) -> _Found | None:
+        """An exact copy of a long sentence-like unit anywhere before."""
+        rep = self.group_rep.get(self.group[j])
+        if rep is None or self.keys.words(j) < self.config.min_distant_words:
+            return None
+        if self.group[j] in self.templated or not self.keys.raws[j].rstrip().endswith(_STOPS):
+            return None
+        if not self._sentence_like(j) or not self._sentence_like(rep):
+            return None
+        if self._answer(j):
+            return None
+        return rep, 1.0, _exact_rule(self.keys, rep, j), "distant"
+
+    def _teaser(self, j: int) -> _Found | None:
+        """A teaser cut short with an ellipsis whose words begin a kept unit."""
+        raw = self.keys.raws[j].rstrip()
+        if not raw.endswith(_ELLIPSIS) or not self._caption_like(j):
+            return None
+        text = self.texts[j]
+        if text.count(" ") + 1 < _MIN_TEASER_WORDS:
+            return None
+        for i in reversed(self.heads.get(_head(text), ())[-_TEASER_CANDIDATES:]):
+            longer = self.texts[i]
+            if len(longer) > len(text) and longer.startswith(text + " "):
+                return i, round(len(text) / len(longer), 4), Rule.CONTAINED, self._where(i, j)
+        return None
+
+    def _anywhere(self, j: int) -> _Found | None:
+        """``scope="document"``: an exact or verified near copy anywhere before."""
+        if self._structure(j):
+            return None
+        rep = self.group_rep.get(self.group[j])
+        if rep is not None and rep != j:
+            return rep, 1.0, _exact_rule(self.keys, rep, j), "distant"
+        best: Match | None = None
+        for m in self.verified.matches.get(j, ()):
+            if m.i not in self.removed and (best is None or m.similarity > best.similarity):
+                best = m
+        if best is not None:
+            return best.i, best.similarity, best.rule, "distant"
+        return None
+
+    def _in_run(self, j: int) -> _Found | None:
+        rep = self.group_rep.get(self.group[j])
+        if j in self.in_run and rep is not None and rep != j:
+            return rep, 1.0, _exact_rule(self.keys, rep, j), "run"
+        return None
+
+    # -- helpers -----------------------------------------------------------------------
+    def _structure(self, j: int) -> bool:
+        return self.config.protect_structure and self.keys.info(j).kind is not Kind.TEXT
+
+    def _answer(self, j: int) -> bool:
+        """Whether ``j`` stands right after a question: one answer under two questions of
+        an FAQ is meant."""
+        last = self.last_seen
+        return last >= 0 and self.keys.info(last).kind is Kind.QUESTION
+
+    def _sentence_like(self, j: int) -> bool:
+        """Text without a ``Label:`` in front."""
+        info = self.keys.info(j)
+        return not info.label and (not self.config.protect_structure or info.kind is Kind.TEXT)
+
+    def _caption_like(self, j: int) -> bool:
+        """Text, a heading or a fragment, without a ``Label:`` in front."""
+        if not self.config.protect_structure:
+            return True
+        info = self.keys.info(j)
+        return info.kind in _CAPTION_KINDS and not info.label
+
+    def _where(self, i: int, j: int) -> Position:
+        if i == self.prev:
+            return "adjacent"
+        return "gap" if i in self.recent else "distant"
+
+
+def _templated(group: tuple[int, ...]) -> frozenset[int]:
+    """Groups whose copies stand in three or more places, each with at least two other
+    units before the next: a line printed under every item ("Compare deals with ..."),
+    not a caption and its alt text."""
+    last: dict[int, int] = {}
+    places: dict[int, int] = {}
+    for j, g in enumerate(group):
+        if g in last and j - last[g] <= _SAME_PLACE:
+            last[g] = j
+            continue
+        last[g] = j
+        places[g] = places.get(g, 0) + 1
+    return frozenset(g for g, n in places.items() if n >= 3)
+
+
+def _head(text: str) -> str:
+    """The first few words of a key: where teasers are looked up."""
+    return " ".join(text.split(" ", _TEASER_HEAD)[:_TEASER_HEAD])
+
+
+def _contained(short: str, long: str) -> float:
+    """The share of ``long``'s words that ``short`` has, when every word of ``short``
+    stands in ``long`` in the same order and the share is at least one half; else 0.
+
+    >>> _contained("the book by jane roe", "cover of the book by jane roe")
+    0.7143
+    >>> _contained("jane roe the book", "cover of the book by jane roe")
+    0.0
+    """
+    if len(short) >= len(long) or short.count(" ") + 1 < _MIN_CONTAINED_WORDS:
+        return 0.0
+    words = short.split(" ")
+    longer = long.split(" ")
+    share = len(words) / len(longer)
+    if share < _MIN_CONTAINED_SHARE:
+        return 0.0
+    rest = iter(longer)
+    if all(word in rest for word in words):
+        return round(share, 4)
+    return 0.0
+
+
+def _copy_runs(
+    keys: Keys, group: tuple[int, ...], config: CleanConfig, templated: frozenset[int] = frozenset()
+) -> set[int]:
+    """Units in runs of at least ``min_run`` consecutive units that each repeat an
+    earlier unit exactly (transparent units in between neither count nor break a run).
+
+    Text counts in any run; other kinds (but tables, code and data) only in a block
+    whose earlier copies stand in the same order.
+    """
+    members: set[int] = set()
+    for run in _text_runs(keys, group, config):
+        if len(run) >= config.min_run:
+            members.update(run)
+    for run in _block_runs(keys, group, config):
+        if len(run) < config.min_run or any(group[j] in templated for j in run):
+            continue
+        if not config.protect_structure or any(keys.info(j).kind is Kind.TEXT for j in run):
+            members.update(run)  # a block with a sentence or caption in it, not a menu
+    return members
+
+
+def _text_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> Iterator[list[int]]:
+    protect = config.protect_structure
+    run: list[int] = []
+    for j, text in enumerate(keys.texts):
+        if is_minor(text, config):
+            continue
+        if group[j] != j and (not protect or keys.info(j).kind is Kind.TEXT):
+            run.append(j)
+            continue
+        yield run
+        run = []
+    yield run
+
+
+def _block_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> Iterator[list[int]]:
+    """Runs of units whose earlier copies stand at one fixed distance before them."""
+    seq = [j for j, text in enumerate(keys.texts) if not is_transparent(text, config)]
+    last: dict[int, int] = {}  # group -> its latest position in seq
+    run: list[int] = []
+    offset = 0
+    for p, j in enumerate(seq):
+        g = group[j]
+        blockable = not config.protect_structure or keys.info(j).kind in _BLOCK_KINDS
+        if run and blockable and group[seq[p - offset]] == g:
+            run.append(j)
+        else:
+            yield run
+            run = []
+            if blockable and g in last:
+                offset = p - last[g]
+                run = [j]
+        last[g] = p
+    yield run
 
 
 def _keep_longest(
@@ -111,85 +403,6 @@ def _evidence(
         return 1.0, _exact_rule(keys, a, b)
     m = verified.check(min(a, b), max(a, b))
     return None if m is None else (m.similarity, m.rule)
-
-
-def _adjacent(
-    keys: Keys,
-    group: tuple[int, ...],
-    verified: Verification,
-    removed: dict[int, Decision],
-    prev: int,
-    j: int,
-    config: CleanConfig,
-) -> _Found | None:
-    if prev < 0:
-        return None
-    between = sum(1 for k in range(prev + 1, j) if k not in removed)
-    if between > _MAX_BETWEEN:
-        return None  # a flattened table or list, not a caption and its copy
-    if group[prev] == group[j]:
-        # Structure repeats on purpose ("- cotton" under every product): only a copy with
-        # nothing at all between it and its twin is taken for a scraping artefact.
-        structure = config.protect_structure and keys.info(j).kind is not Kind.TEXT
-        if structure and (between or keys.info(prev).kind in _NEVER_REMOVED):
-            return None
-        return prev, 1.0, _exact_rule(keys, prev, j), "adjacent"
-    m = verified.check(prev, j)
-    if m is not None:
-        return prev, m.similarity, m.rule, "adjacent"
-    return None
-
-
-def _in_run(
-    keys: Keys, group: tuple[int, ...], group_rep: dict[int, int], j: int, in_run: frozenset[int]
-) -> _Found | None:
-    rep = group_rep.get(group[j])
-    if j in in_run and rep is not None and rep != j:
-        return rep, 1.0, _exact_rule(keys, rep, j), "run"
-    return None
-
-
-def _distant(
-    keys: Keys,
-    group: tuple[int, ...],
-    group_rep: dict[int, int],
-    near: dict[int, list[Match]],
-    removed: dict[int, Decision],
-    j: int,
-    config: CleanConfig,
-) -> _Found | None:
-    if config.protect_structure and keys.info(j).kind is not Kind.TEXT:
-        return None
-    rep = group_rep.get(group[j])
-    if rep is not None and rep != j:
-        return rep, 1.0, _exact_rule(keys, rep, j), "distant"
-    best: Match | None = None
-    for m in near.get(j, ()):
-        if m.i not in removed and (best is None or m.similarity > best.similarity):
-            best = m
-    if best is not None:
-        return best.i, best.similarity, best.rule, "distant"
-    return None
-
-
-def _copy_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> frozenset[int]:
-    """Units in runs of at least ``min_run`` consecutive text units that each repeat an
-    earlier unit exactly (transparent units in between neither count nor break a run)."""
-    protect = config.protect_structure
-    members: set[int] = set()
-    run: list[int] = []
-    for j, text in enumerate(keys.texts):
-        if is_minor(text, config):
-            continue
-        if group[j] != j and (not protect or keys.info(j).kind is Kind.TEXT):
-            run.append(j)
-            continue
-        if len(run) >= config.min_run:
-            members.update(run)
-        run = []
-    if len(run) >= config.min_run:
-        members.update(run)
-    return frozenset(members)
 
 
 def _exact_rule(keys: Keys, i: int, j: int) -> Rule:

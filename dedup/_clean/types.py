@@ -38,17 +38,20 @@ class Rule(str, enum.Enum):
         NORMALIZED: identical after normalization (case, Unicode form, quotes, entities,
             bullets, photo credits, punctuation, spacing).
         NEAR_DUPLICATE: similar at or above ``CleanConfig.threshold`` and no guard objected.
+        CONTAINED: every word of the unit stands in the kept copy, in the same order: a
+            shorter copy of a caption, or a teaser cut short with an ellipsis.
     """
 
     EXACT = "exact"
     NORMALIZED = "normalized"
     NEAR_DUPLICATE = "near-duplicate"
+    CONTAINED = "contained"
 
     def __str__(self) -> str:
         return self.value
 
 
-Position = Literal["adjacent", "run", "distant"]
+Position = Literal["adjacent", "gap", "run", "distant"]
 """Where the removed copy stood relative to the kept one."""
 
 
@@ -165,7 +168,7 @@ class Removal:
         kept_text: the kept copy's text.
         similarity: 0-1 similarity of the two comparison keys (1.0 for exact copies).
         rule: which rule found the copy (see :class:`Rule`).
-        position: ``"adjacent"``, ``"run"`` or ``"distant"``.
+        position: ``"adjacent"``, ``"gap"``, ``"run"`` or ``"distant"``.
         deleted_span: the span actually deleted from the input: the unit plus its line
             terminator, and the blank lines after (or before) its block when the whole
             block went. Deleting every ``deleted_span`` reproduces :attr:`Report.text`.

@@ -33,6 +33,9 @@ __all__ = ["Verification", "guard", "similarity", "verify"]
 
 _MIN_LENGTH_RATIO: Final = 0.75
 _MAX_SLOT_SHARE: Final = 1 / 12
+_NAME_SHARE: Final = 0.7
+"""Names make up at least 30% of the words: then the other words must agree too."""
+_MIN_REST_SIMILARITY: Final = 75
 
 
 def similarity(a: str, b: str, cutoff: float = 0.0) -> float:
@@ -66,7 +69,23 @@ def guard(a: Key, b: Key) -> str | None:
         return "labels differ"
     if _slots_differ(a.text.split(), b.text.split()):
         return "template slots differ"
+    if a.names and _only_names_agree(a, b):
+        return "only the names agree"
     return None
+
+
+def _only_names_agree(a: Key, b: Key) -> bool:
+    """True when the two keys are similar only through a long shared name: two alt texts
+    of different photos of one product ("Flour inside the Zojirushi Home Bakery Bread
+    Maker" / "A loaf from the Zojirushi Home Bakery Bread Maker")."""
+    wa, wb = a.text.split(), b.text.split()
+    names = a.names
+    rest_a = [w for w in wa if w[:5] not in names]
+    rest_b = [w for w in wb if w[:5] not in names]
+    if len(rest_a) > _NAME_SHARE * len(wa):
+        return False  # the names are a small part: the rest decides as a whole
+    score = fuzz.ratio(" ".join(rest_a), " ".join(rest_b), processor=None)
+    return bool(score < _MIN_REST_SIMILARITY)
 
 
 def _slots_differ(a: list[str], b: list[str]) -> bool:

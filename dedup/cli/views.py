@@ -29,10 +29,12 @@ RULE_MEANING: Final = {
         "punctuation and spacing are set aside"
     ),
     Rule.NEAR_DUPLICATE: "similar at or above the threshold, and no guard objected",
+    Rule.CONTAINED: "every word of it stands in the kept copy, in the same order",
 }
 
 POSITION_MEANING: Final = {
     "adjacent": "right after the kept copy",
+    "gap": "a few lines after the kept copy, with other lines between",
     "run": "part of a repeated run of lines",
     "distant": "elsewhere in the document",
 }
