@@ -28,10 +28,9 @@ from ._corpus import (
     Corpus,
     CorpusConfig,
     CorpusReport,
-    StoreError,
     Verdict,
 )
-from ._errors import ConfigError, DedupError, InputTooLargeError, MissingExtraError
+from ._errors import ConfigError, DedupError, InputTooLargeError, MissingExtraError, StoreError
 from ._options import document_options as _document_options
 
 __version__ = "0.1.0"

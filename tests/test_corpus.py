@@ -422,3 +422,39 @@ def test_hard_wrapped_boilerplate_footer_is_removed() -> None:
         assert "Sign up" not in report.text, mode
         assert "inbox" not in report.text, mode
         assert report.text.startswith("Story 99 begins here.\n\n"), mode
+
+
+def _sqlite_url(path: Path) -> str:
+    return "sqlite:////" + str(path).lstrip("/")
+
+
+def test_sqlite_slot_of_a_removed_document_is_never_reused(tmp_path: Path) -> None:
+    """Three writers of one file (separate connections, as separate processes have):
+    P2 removes the newest document, P3 adds y; P1 must still see y and keep one copy."""
+    url = _sqlite_url(tmp_path / "shared.db")
+    y = OTHER
+    p1 = Corpus(url)
+    p1.add_many([("a", STORY), ("b", "Entirely unrelated text about trains and their timetables.")])
+    with Corpus(url) as p2:
+        p2.remove("b")
+    with Corpus(url) as p3:
+        assert not p3.add("y", y).is_duplicate
+    v = p1.add("y-copy", y + " Updated at noon.")
+    assert (v.is_duplicate, v.duplicate_of) == (True, "y")
+    p1.close()
+    with Corpus(url) as fresh:
+        assert len(fresh) == 2
+        assert "y" in fresh
+        assert "y-copy" not in fresh
+
+
+def test_sqlite_removal_by_another_writer_is_seen_at_the_next_batch(tmp_path: Path) -> None:
+    url = _sqlite_url(tmp_path / "shared.db")
+    p1 = Corpus(url)
+    p1.add("a", STORY)
+    with Corpus(url) as p2:
+        p2.remove("a")
+    v = p1.add("a-copy", STORY + " Updated.")
+    assert not v.is_duplicate  # not a duplicate of a document that is gone
+    assert "a" not in p1
+    p1.close()
