@@ -522,3 +522,59 @@ def test_the_library_never_imports_datasketch(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
     )
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_sqlite_index_of_the_old_schema_is_migrated(tmp_path: Path) -> None:
+    """Files written when ``docs.slot`` was a plain ``INTEGER PRIMARY KEY`` (slots could
+    be reused) open as before and never reuse a slot from then on."""
+    path = tmp_path / "old.db"
+    with Corpus(_sqlite_url(path)) as corpus:
+        corpus.add_many([("a", STORY), ("b", OTHER)])
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(
+        """
+        CREATE TABLE docs_old (
+            slot INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE, data BLOB NOT NULL);
+        INSERT INTO docs_old SELECT * FROM docs;
+        DROP TABLE docs;
+        DROP TABLE removed;
+        ALTER TABLE docs_old RENAME TO docs;
+        DELETE FROM sqlite_sequence;
+        """
+    )
+    db.close()
+    p1 = Corpus(_sqlite_url(path))
+    assert len(p1) == 2
+    with Corpus(_sqlite_url(path)) as p2:
+        p2.remove("b")
+    with Corpus(_sqlite_url(path)) as p3:
+        p3.add("y", CHINESE)
+    assert p1.add("y-copy", CHINESE_VARIANT).duplicate_of == "y"
+    p1.close()
+    db = sqlite3.connect(path)
+    (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'docs'").fetchone()
+    assert "AUTOINCREMENT" in sql
+    assert [r[0] for r in db.execute("SELECT doc_id FROM docs ORDER BY slot")] == ["a", "y"]
+    db.close()
+
+
+@pytest.mark.parametrize(
+    ("blocked", "call", "extra"),
+    [
+        ("redis", "dedup.Corpus('redis://127.0.0.1:1/0')", "redis"),
+        ("pyspark", "dedup.spark.session()", "spark"),
+    ],
+)
+def test_a_missing_extra_is_a_missing_extra_error(blocked: str, call: str, extra: str) -> None:
+    code = (
+        f"import sys; sys.modules[{blocked!r}] = None\n"
+        "import dedup, dedup.spark\n"
+        "try:\n"
+        f"    {call}\n"
+        "except dedup.MissingExtraError as exc:\n"
+        "    print(exc)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert f"pip install 'news-dedup[{extra}]'" in out.stdout
