@@ -186,7 +186,7 @@ class RedisStore:
         return [f"{p}:b:{b}:{h >> _SHARD_SHIFT}" for b, h in enumerate(doc.keys)]
 
     def _read(self, doc: Doc, bucket_keys: list[str]) -> _Snapshot:
-        """The document's buckets, then the records and ids of its candidates."""
+        """The document's buckets, then the ids and records of its candidates."""
         pipe = self.client.pipeline(transaction=False)
         for name, key in zip(bucket_keys, doc.keys, strict=True):
             pipe.hget(name, struct.pack("<I", key))
@@ -197,17 +197,28 @@ class RedisStore:
         members = sorted({s for bucket in newest for s in bucket})
         if not members:
             return _Snapshot(total, [], {})
+        # Records of the likely candidates come with the ids; others only if needed.
+        likely = sorted({s for bucket in newest for s in bucket[: self.max_bucket]})
         pipe = self.client.pipeline(transaction=False)
-        size = self._rec.size
-        for s in members:
-            pipe.getrange(f"{self.prefix}:rec", s * size, (s + 1) * size - 1)
         pipe.hmget(f"{self.prefix}:names", members)
+        for s in likely:
+            self._get_record(pipe, s)
         got = pipe.execute()
-        names = {s: n.decode() for s, n in zip(members, got[-1], strict=True) if n is not None}
-        records = dict(zip(members, got[:-1], strict=True))
+        names = {s: n.decode() for s, n in zip(members, got[0], strict=True) if n is not None}
+        records = dict(zip(likely, got[1:], strict=True))
         slots = take_candidates(newest, names.__contains__, self.max_bucket)
+        missing = [s for s in slots if s not in records]
+        if missing:
+            pipe = self.client.pipeline(transaction=False)
+            for s in missing:
+                self._get_record(pipe, s)
+            records.update(zip(missing, pipe.execute(), strict=True))
         cands = [(s, *self._rec.unpack(records[s])) for s in slots]
         return _Snapshot(total, cands, names)
+
+    def _get_record(self, pipe: Any, slot: int) -> None:
+        size = self._rec.size
+        pipe.getrange(f"{self.prefix}:rec", slot * size, (slot + 1) * size - 1)
 
     def _commit(
         self, doc: Doc, bucket_keys: list[str], seen: _Snapshot, decision: Decision
