@@ -28,6 +28,7 @@ from ._corpus import (
     Corpus,
     CorpusConfig,
     CorpusReport,
+    Durability,
     Verdict,
 )
 from ._errors import ConfigError, DedupError, InputTooLargeError, MissingExtraError, StoreError
@@ -43,6 +44,7 @@ __all__ = [
     "CorpusConfig",
     "CorpusReport",
     "DedupError",
+    "Durability",
     "InputTooLargeError",
     "KeepPolicy",
     "MissingExtraError",

@@ -9,7 +9,7 @@ everything else is private to this package.
 from __future__ import annotations
 
 from .._errors import StoreError
-from .config import CorpusConfig
+from .config import CorpusConfig, Durability
 from .corpus import BoilerplateRemoval, Corpus, CorpusReport
 from .store import Verdict
 
@@ -18,6 +18,7 @@ __all__ = [
     "Corpus",
     "CorpusConfig",
     "CorpusReport",
+    "Durability",
     "StoreError",
     "Verdict",
 ]

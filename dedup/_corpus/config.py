@@ -21,6 +21,8 @@ from .minhash import MAX_SHINGLE, SignatureParams
 __all__ = ["CorpusConfig", "Durability", "resolve_corpus_config"]
 
 Durability = Literal["normal", "full"]
+"""What a committed batch of an SQLite index survives: ``"normal"`` a crash of the
+process, ``"full"`` also a power loss (see :attr:`CorpusConfig.durability`)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
