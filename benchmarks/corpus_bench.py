@@ -65,7 +65,7 @@ def engine_corpus(docs: list[dict[str, Any]], store: str | None) -> dict[str, An
     from dedup import Corpus
 
     before = _rss()
-    corpus = Corpus(store, threshold=THRESHOLD, bands=BANDS, rows=ROWS, num_perm=NUM_PERM)
+    corpus = Corpus(store, min_jaccard=THRESHOLD, bands=BANDS, rows=ROWS, num_perm=NUM_PERM)
     start = time.perf_counter()
     flagged: dict[str, str | None] = {}
     for k in range(0, len(docs), 10_000):  # keep only the flagged ids, not every verdict
@@ -282,8 +282,8 @@ def spark_child(data: str, master: str, out: str) -> None:
     spark.sparkContext.setLogLevel("ERROR")
     df = spark.createDataFrame([(d["id"], d["text"]) for d in docs], ["id", "text"])
     start = time.perf_counter()
-    kept, removed = deduplicate(df, threshold=THRESHOLD, bands=BANDS, rows=ROWS)
-    flagged = {r["id"]: r["duplicate_of"] for r in removed.collect()}
+    kept, removed = deduplicate(df, min_jaccard=THRESHOLD, bands=BANDS, rows=ROWS)
+    flagged = {r["doc_id"]: r["duplicate_of"] for r in removed.collect()}
     n_kept = kept.count()
     elapsed = time.perf_counter() - start
     result = {
@@ -306,7 +306,7 @@ def scale_run(n: int) -> dict[str, Any]:
     docs = [(d.doc_id, d.text) for d in generate(n, seed=2024)]
     gen = time.perf_counter() - t0
     before = _rss()
-    corpus = Corpus(threshold=THRESHOLD, bands=BANDS, rows=ROWS, num_perm=NUM_PERM)
+    corpus = Corpus(min_jaccard=THRESHOLD, bands=BANDS, rows=ROWS, num_perm=NUM_PERM)
     start = time.perf_counter()
     dups = 0
     for k in range(0, n, 10_000):
@@ -428,7 +428,8 @@ def main(argv: list[str] | None = None) -> int:
                 fh.write(json.dumps(d) + "\n")
         from dedup import Corpus
 
-        stream = Corpus(threshold=THRESHOLD).add_many((d["id"], d["text"]) for d in docs[:n_spark])
+        corpus = Corpus(min_jaccard=THRESHOLD)
+        stream = corpus.add_many((d["id"], d["text"]) for d in docs[:n_spark])
         expected = {v.doc_id: v.duplicate_of for v in stream if v.is_duplicate}
         results["spark"] = {"docs": n_spark}
         for master in ("local[1]", "local[2]"):

@@ -28,10 +28,10 @@ from ._corpus import (
     Corpus,
     CorpusConfig,
     CorpusReport,
-    StoreError,
+    Durability,
     Verdict,
 )
-from ._errors import ConfigError, DedupError, InputTooLargeError, MissingExtraError
+from ._errors import ConfigError, DedupError, InputTooLargeError, MissingExtraError, StoreError
 from ._options import document_options as _document_options
 
 __version__ = "0.1.0"
@@ -44,6 +44,7 @@ __all__ = [
     "CorpusConfig",
     "CorpusReport",
     "DedupError",
+    "Durability",
     "InputTooLargeError",
     "KeepPolicy",
     "MissingExtraError",

@@ -7,7 +7,7 @@ for callers that do not know about dedup.
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "DedupError", "InputTooLargeError", "MissingExtraError"]
+__all__ = ["ConfigError", "DedupError", "InputTooLargeError", "MissingExtraError", "StoreError"]
 
 
 class DedupError(Exception):
@@ -43,3 +43,8 @@ class MissingExtraError(DedupError, ImportError):
     The message names the feature, the package and the ``pip install`` command that
     brings it (``pip install 'news-dedup[EXTRA]'``).
     """
+
+
+class StoreError(DedupError, ConnectionError):
+    """A corpus index store could not be reached, opened or written; the message names
+    its address and what happened."""

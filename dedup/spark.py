@@ -13,9 +13,9 @@ The job, for a DataFrame of documents:
 4. verification of every candidate pair (content hash, estimated Jaccard);
 5. connected components of the verified pairs by alternating large-star and small-star
    rounds until nothing changes (as the BigCode near-dedup pipeline does);
-6. within each component, in input order, the exact streaming decision of ``Corpus``
-   (each document against the documents kept so far): components are independent, so
-   this runs in parallel, one pass per partition.
+6. within each component, in input order, the duplicate rule of ``Corpus``
+   (``dedup._corpus.rule``: each document against the documents kept so far):
+   components are independent, so this runs in parallel, one pass per partition.
 
 Step 6 makes the result equal to streaming the same documents, in the same order, through
 ``Corpus`` with the same options: a pair ``Corpus`` would match is a verified pair and so
@@ -27,13 +27,19 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+import warnings
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._corpus.minhash import SignatureParams, estimate_jaccard, signatures
-from ._corpus.stores import Doc, MemoryStore
+from ._clean import KeepPolicy
+from ._corpus.config import CorpusConfig, resolve_corpus_config
+from ._corpus.lshindex import LSHIndex
+from ._corpus.minhash import SignatureParams, estimate_jaccard_rows, signatures
+from ._corpus.rule import decide_duplicate
+from ._corpus.store import Doc
+from ._extras import require
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -44,15 +50,9 @@ _U64 = 2**64
 _ROW = "__dedup_row"
 
 
-def _require() -> Any:
-    try:
-        import pyspark
-        import pyspark.sql.functions
-    except ImportError as exc:
-        raise ImportError(
-            "dedup.spark needs pyspark, pandas and pyarrow: pip install 'news-dedup[spark]'"
-        ) from exc
-    return pyspark
+def _require() -> None:
+    for module in ("pyspark", "pyspark.sql.functions", "pandas", "pyarrow"):
+        require(module, extra="spark", feature="dedup.spark")
 
 
 def session(
@@ -100,56 +100,65 @@ def write_documents(df: DataFrame, path: str) -> None:
 
 def deduplicate(
     df: DataFrame,
+    config: CorpusConfig | None = None,
     *,
     text_col: str = "text",
     id_col: str = "id",
-    threshold: float = 0.7,
-    keep: str = "first",
-    num_perm: int = 128,
-    bands: int = 18,
-    rows: int = 7,
-    word_shingle: int = 3,
-    char_shingle: int = 4,
-    seed: int = 1,
-    max_bucket: int = 100,
+    **overrides: Any,
 ) -> tuple[DataFrame, DataFrame]:
     """Remove near-duplicate documents from ``df``.
 
     Args:
         df: the documents; rows are taken in the DataFrame's order (its partitions in
             order, rows in order within each): that order decides which copy is first.
+        config: the options of :class:`dedup.Corpus` (a :class:`dedup.CorpusConfig`;
+            ``None`` for the defaults). ``min_jaccard``, ``keep`` and the MinHash/LSH
+            options apply; the same values give the same result as ``Corpus``.
         text_col: column with the text.
         id_col: column with a unique id.
-        threshold, keep, num_perm, bands, rows, word_shingle, char_shingle, seed,
-        max_bucket: as for :class:`dedup.Corpus`; the same values give the same result.
+        **overrides: options that replace those of ``config``, e.g. ``min_jaccard=0.8``.
 
     Returns:
         ``(kept, removed)``: ``kept`` has the columns of ``df`` for the documents kept;
-        ``removed`` has ``id``, ``duplicate_of``, ``similarity`` and ``rule`` for the
-        others.
+        ``removed`` has ``doc_id``, ``duplicate_of``, ``similarity`` and ``rule`` for the
+        others (the fields of :meth:`dedup.Verdict.to_dict`).
+
+    Raises:
+        dedup.ConfigError: an option is unknown or out of range (before any Spark work).
     """
+    cfg = _resolve(config, overrides)
     _require()
     from pyspark.sql import functions as F  # noqa: N812
-    from pyspark.sql import types as T  # noqa: N812
 
-    params = SignatureParams(
-        num_perm=num_perm,
-        bands=bands,
-        rows=rows,
-        word_shingle=word_shingle,
-        char_shingle=char_shingle,
-        seed=seed,
-    )
-    if keep not in ("first", "longest"):
-        from ._errors import ConfigError
-
-        raise ConfigError(f"keep must be one of 'first', 'longest', got {keep!r}")
     for col in (text_col, id_col):
         if col not in df.columns:
             raise ValueError(f"no column {col!r} in the DataFrame; its columns are {df.columns}")
-
     base = df.withColumn(_ROW, F.monotonically_increasing_id()).localCheckpoint(eager=True)
-    sig_schema = T.StructType(
+    sigs = _signatures(base, text_col, cfg.params)
+    buckets = _bucket_members(sigs)
+    edges = _verified_pairs(buckets, sigs, cfg).unionByName(_giant_bucket_ties(buckets, cfg))
+    comps = _components(edges.localCheckpoint(eager=True))  # (node, comp) of every edge
+    gone = _decide_in_components(comps, sigs, cfg)
+    return _kept_and_removed(base, gone, id_col)
+
+
+def _resolve(config: CorpusConfig | None, overrides: dict[str, Any]) -> CorpusConfig:
+    if "threshold" in overrides:  # the name this option had before it said what it is
+        warnings.warn(
+            "deduplicate(threshold=...) is now deduplicate(min_jaccard=...)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        overrides["min_jaccard"] = overrides.pop("threshold")
+    return resolve_corpus_config(config, overrides)
+
+
+def _signatures(base: DataFrame, text_col: str, params: SignatureParams) -> DataFrame:
+    """``(row, keys, sig, content, length)`` of every document, computed in parallel."""
+    from pyspark.sql import functions as F  # noqa: N812
+    from pyspark.sql import types as T  # noqa: N812
+
+    schema = T.StructType(
         [
             T.StructField("row", T.LongType()),
             T.StructField("keys", T.ArrayType(T.LongType())),
@@ -165,28 +174,40 @@ def deduplicate(
         for part in batches:
             texts = ["" if t is None else str(t) for t in part["text"].tolist()]
             s = signatures(texts, params)
-            content = s.content.view(np.int64)
             yield pd.DataFrame(
                 {
                     "row": part["row"].to_numpy(dtype=np.int64),
                     "keys": list(s.bands.astype(np.int64)),
                     "sig": [bytes(r) for r in s.sig],
-                    "content": content,
+                    "content": s.content.view(np.int64),
                     "length": s.length,
                 }
             )
 
-    sigs = (
+    return (
         base.select(F.col(_ROW).alias("row"), F.col(text_col).alias("text"))
-        .mapInPandas(sign, sig_schema)
+        .mapInPandas(sign, schema)
         .localCheckpoint(eager=True)
     )
 
-    # Candidate pairs from (band, key) buckets; giant buckets are tied to their first row.
+
+def _bucket_members(sigs: DataFrame) -> DataFrame:
+    """``(band, key, row, n, first)``: each document in each of its buckets, with the
+    bucket's size and first row."""
+    from pyspark.sql import functions as F  # noqa: N812
+
     keyed = sigs.select("row", F.posexplode("keys").alias("band", "key"))
     sizes = keyed.groupBy("band", "key").agg(F.count("*").alias("n"), F.min("row").alias("first"))
-    keyed = keyed.join(sizes, ["band", "key"])
-    small = keyed.where(F.col("n") <= max_bucket).select("band", "key", "row")
+    return keyed.join(sizes, ["band", "key"])
+
+
+def _verified_pairs(buckets: DataFrame, sigs: DataFrame, cfg: CorpusConfig) -> DataFrame:
+    """``(a, b)`` pairs sharing a bucket of at most ``max_bucket`` members that verify:
+    the same content hash, or an estimated Jaccard of at least ``min_jaccard``."""
+    from pyspark.sql import functions as F  # noqa: N812
+    from pyspark.sql import types as T  # noqa: N812
+
+    small = buckets.where(F.col("n") <= cfg.max_bucket).select("band", "key", "row")
     pairs = (
         small.alias("a")
         .join(small.alias("b"), ["band", "key"])
@@ -194,12 +215,6 @@ def deduplicate(
         .select(F.col("a.row").alias("a"), F.col("b.row").alias("b"))
         .distinct()
     )
-    ties = (
-        keyed.where((F.col("n") > max_bucket) & (F.col("row") != F.col("first")))
-        .select(F.col("first").alias("a"), F.col("row").alias("b"))
-        .distinct()
-    )
-
     rec = sigs.select("row", "sig", "content")
     joined = (
         pairs.join(rec.alias("ra"), F.col("a") == F.col("ra.row"))
@@ -212,7 +227,7 @@ def deduplicate(
             (F.col("ra.content") == F.col("rb.content")).alias("same"),
         )
     )
-    edge_schema = T.StructType([T.StructField("a", T.LongType()), T.StructField("b", T.LongType())])
+    sig_bytes, min_jaccard = cfg.params.sig_bytes, cfg.min_jaccard
 
     def verify(batches: Iterator[Any]) -> Iterator[Any]:
         import pandas as pd  # type: ignore[import-untyped,unused-ignore]
@@ -220,25 +235,40 @@ def deduplicate(
         for part in batches:
             if part.empty:
                 continue
-            k = params.sig_bytes
-            sa = np.frombuffer(b"".join(part["sa"].tolist()), dtype=np.uint8).reshape(-1, k)
-            sb = np.frombuffer(b"".join(part["sb"].tolist()), dtype=np.uint8).reshape(-1, k)
-            sim = _pairwise_jaccard(sa, sb)
-            ok = part["same"].to_numpy(dtype=bool) | (sim >= threshold)
+            sa = np.frombuffer(b"".join(part["sa"].tolist()), dtype=np.uint8)
+            sb = np.frombuffer(b"".join(part["sb"].tolist()), dtype=np.uint8)
+            sim = estimate_jaccard_rows(sa.reshape(-1, sig_bytes), sb.reshape(-1, sig_bytes))
+            ok = part["same"].to_numpy(dtype=bool) | (sim >= min_jaccard)
             yield pd.DataFrame({"a": part["a"][ok], "b": part["b"][ok]})
 
-    verified = joined.mapInPandas(verify, edge_schema)
-    edges = verified.unionByName(ties).localCheckpoint(eager=True)
-    comps = _components(edges)  # (node, comp) for every node on an edge
+    schema = T.StructType([T.StructField("a", T.LongType()), T.StructField("b", T.LongType())])
+    return joined.mapInPandas(verify, schema)
 
-    # The streaming decision within each component, in input order.
+
+def _giant_bucket_ties(buckets: DataFrame, cfg: CorpusConfig) -> DataFrame:
+    """A bucket with more than ``max_bucket`` members (a page shared by thousands) is
+    not joined with itself: its members are tied to its first member, one row each."""
+    from pyspark.sql import functions as F  # noqa: N812
+
+    return (
+        buckets.where((F.col("n") > cfg.max_bucket) & (F.col("row") != F.col("first")))
+        .select(F.col("first").alias("a"), F.col("row").alias("b"))
+        .distinct()
+    )
+
+
+def _decide_in_components(comps: DataFrame, sigs: DataFrame, cfg: CorpusConfig) -> DataFrame:
+    """``(row, dup_of, similarity, rule)`` of the removed documents: within each
+    component, in input order, the duplicate rule exactly as ``Corpus`` streams it."""
+    from pyspark.sql import types as T  # noqa: N812
+
     members = (
         comps.join(sigs, comps["node"] == sigs["row"])
         .select("comp", "row", "keys", "sig", "content", "length")
         .repartition("comp")
         .sortWithinPartitions("row")
     )
-    out_schema = T.StructType(
+    schema = T.StructType(
         [
             T.StructField("row", T.LongType()),
             T.StructField("dup_of", T.LongType()),
@@ -246,73 +276,98 @@ def deduplicate(
             T.StructField("rule", T.StringType()),
         ]
     )
+    params, min_jaccard, keep, max_bucket = cfg.params, cfg.min_jaccard, cfg.keep, cfg.max_bucket
 
-    def greedy(batches: Iterator[Any]) -> Iterator[Any]:
+    def decide(batches: Iterator[Any]) -> Iterator[Any]:
         import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
-        store = MemoryStore(params, max_bucket=max_bucket)
-        order: list[int] = []
-        for part in batches:
-            docs = [
-                Doc(
-                    doc_id=str(row),
-                    site=None,
-                    keys=tuple(int(x) for x in keys),
-                    sig=bytes(sig),
-                    content=int(content) % _U64,
-                    length=int(length),
-                    lines=(),
-                )
-                for row, keys, sig, content, length in zip(
-                    part["row"].tolist(),
-                    part["keys"].tolist(),
-                    part["sig"].tolist(),
-                    part["content"].tolist(),
-                    part["length"].tolist(),
-                    strict=True,
-                )
-            ]
-            store.add_batch(docs, threshold, keep)
-            order.extend(int(r) for r in part["row"].tolist())
-        rows_out, dup_of, sim, rule = [], [], [], []
-        for row in order:
-            v = store.verdict(str(row))
-            if v is not None and v.is_duplicate:
-                assert v.duplicate_of is not None
-                rows_out.append(row)
-                dup_of.append(int(v.duplicate_of))
-                sim.append(float(v.similarity))
-                rule.append(v.rule or "")
+        docs = (doc for part in batches for doc in _docs_of(part))
+        gone = _stream_decisions(
+            docs, params, min_jaccard=min_jaccard, keep=keep, max_bucket=max_bucket
+        )
+        rows = sorted(gone)
         yield pd.DataFrame(
-            {"row": rows_out, "dup_of": dup_of, "similarity": sim, "rule": rule},
+            {
+                "row": rows,
+                "dup_of": [gone[r][0] for r in rows],
+                "similarity": [gone[r][1] for r in rows],
+                "rule": [gone[r][2] for r in rows],
+            },
             columns=["row", "dup_of", "similarity", "rule"],
         ).astype({"row": "int64", "dup_of": "int64", "similarity": "float64"})
 
-    gone = members.mapInPandas(greedy, out_schema).localCheckpoint(eager=True)
+    return members.mapInPandas(decide, schema).localCheckpoint(eager=True)
 
-    ids = base.select(F.col(_ROW).alias("row"), F.col(id_col).alias("id"))
+
+def _docs_of(part: Any) -> Iterator[tuple[int, Doc]]:
+    """The rows of a pandas batch of signatures as ``(row, Doc)``."""
+    for row, keys, sig, content, length in zip(
+        part["row"].tolist(),
+        part["keys"].tolist(),
+        part["sig"].tolist(),
+        part["content"].tolist(),
+        part["length"].tolist(),
+        strict=True,
+    ):
+        doc = Doc(
+            doc_id=str(row),
+            site=None,
+            keys=tuple(int(x) for x in keys),
+            sig=bytes(sig),
+            content=int(content) % _U64,
+            length=int(length),
+            lines=(),
+        )
+        yield int(row), doc
+
+
+def _stream_decisions(
+    docs: Iterable[tuple[int, Doc]],
+    params: SignatureParams,
+    *,
+    min_jaccard: float,
+    keep: KeepPolicy,
+    max_bucket: int,
+) -> dict[int, tuple[int, float, str]]:
+    """Each document against those kept so far, in order, as ``Corpus`` adds them.
+
+    Returns ``{row: (row it copies, similarity, rule)}`` for the documents not kept.
+    """
+    index = LSHIndex(bands=params.bands, sig_bytes=params.sig_bytes, max_bucket=max_bucket)
+    row_at: list[int] = []  # slot -> row
+    gone: dict[int, tuple[int, float, str]] = {}
+    for row, doc in docs:
+        cands = [(s, *index.record(s)) for s in index.candidates(doc.keys)]
+        d = decide_duplicate(doc, cands, min_jaccard=min_jaccard, keep=keep)
+        rule = "" if d.rule is None else d.rule.value
+        if d.action == "dup":
+            gone[row] = (row_at[d.slot], d.similarity, rule)
+            continue
+        if d.action == "replace":
+            index.kill(d.slot)
+            gone[row_at[d.slot]] = (row, d.similarity, rule)
+        index.insert(doc.keys, doc.sig, doc.content, doc.length)
+        row_at.append(row)
+    return gone
+
+
+def _kept_and_removed(base: DataFrame, gone: DataFrame, id_col: str) -> tuple[DataFrame, DataFrame]:
+    from pyspark.sql import functions as F  # noqa: N812
+
+    ids = base.select(F.col(_ROW).alias("row"), F.col(id_col).alias("doc_id"))
     removed = (
         gone.join(ids, "row")
-        .join(ids.select(F.col("row").alias("dup_of"), F.col("id").alias("duplicate_of")), "dup_of")
+        .join(
+            ids.select(F.col("row").alias("dup_of"), F.col("doc_id").alias("duplicate_of")),
+            "dup_of",
+        )
         .orderBy("row")
-        .select("id", "duplicate_of", "similarity", "rule")
+        .select("doc_id", "duplicate_of", "similarity", "rule")
     )
     kept = (
         base.join(gone.select(F.col("row").alias(_ROW)), _ROW, "left_anti").orderBy(_ROW).drop(_ROW)
     )
     return kept, removed
-
-
-def _pairwise_jaccard(sa: np.ndarray, sb: np.ndarray) -> np.ndarray:
-    """Row-wise estimated Jaccard of two packed 4-bit signature matrices."""
-    x = np.bitwise_xor(sa, sb)
-    equal = np.count_nonzero((x & 0x0F) == 0, axis=1) + np.count_nonzero((x >> 4) == 0, axis=1)
-    m = equal / (2 * sa.shape[1])
-    result: np.ndarray = np.clip((m - 1 / 16) / (15 / 16), 0.0, 1.0)
-    return result
-
-
-_ = estimate_jaccard  # the streaming estimator; _pairwise_jaccard is its row-wise twin
 
 
 def _edge_state(e: DataFrame) -> tuple[int, int, int]:

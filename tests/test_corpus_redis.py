@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -214,3 +216,68 @@ def test_redis_going_away_is_a_clear_error_and_leaves_no_partial_state(
     assert [(v.is_duplicate, v.duplicate_of) for v in rerun] == [
         (v.is_duplicate, v.duplicate_of) for v in ref
     ]
+
+
+STORY = (
+    "The city council approved a new budget for the harbour district on Tuesday, "
+    "after a debate that lasted well into the night. Residents had asked for more "
+    "money for the ferry service and for repairs to the old sea wall."
+)
+
+# The module whose duplicate rule the Redis store calls (patched to interleave a client).
+_RULE_AT = ("dedup._corpus.redis", "decide_duplicate")
+
+
+def _between_decision_and_script(
+    monkeypatch: pytest.MonkeyPatch, action: Callable[[], None], times: int = 1
+) -> None:
+    """Run ``action`` (another client's write) right after the store decided a
+    document, before its script commits the decision."""
+    module = importlib.import_module(_RULE_AT[0])
+    rule = getattr(module, _RULE_AT[1])
+    left = [times]
+    busy = [False]
+
+    def interleaved(*args: Any, **kwargs: Any) -> Any:
+        decision = rule(*args, **kwargs)
+        if left[0] > 0 and not busy[0]:  # not inside the other client's own write
+            left[0] -= 1
+            busy[0] = True
+            try:
+                action()
+            finally:
+                busy[0] = False
+        return decision
+
+    monkeypatch.setattr(module, _RULE_AT[1], interleaved)
+
+
+def test_redis_duplicate_of_a_document_removed_meanwhile_is_retried(
+    server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Corpus(server.url) as first, Corpus(server.url) as other:
+        first.add("x", STORY)
+        _between_decision_and_script(monkeypatch, lambda: other.remove("x"))
+        v = first.add("x-copy", STORY + " Updated at noon.")
+        # x was gone when the script ran: the copy is checked again and kept
+        assert not v.is_duplicate
+        assert "x-copy" in first
+        assert "x" not in first
+        assert first.verdict("x-copy") == dedup.Verdict("x-copy", False, seen=True)
+
+
+def test_redis_store_gives_up_after_bounded_retries(
+    server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Corpus(server.url) as first, Corpus(server.url) as other:
+        first.add("x", STORY)
+
+        def churn() -> None:  # x leaves and comes back: its buckets grow every time
+            other.remove("x")
+            other.add("x", STORY)
+
+        _between_decision_and_script(monkeypatch, churn, times=1000)
+        with pytest.raises(dedup.StoreError, match="changed"):
+            first.add("x-copy", STORY + " Updated at noon.")
+        assert "x-copy" not in first
+        assert first.verdict("x-copy") is None

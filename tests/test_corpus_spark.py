@@ -6,12 +6,14 @@ import json
 import os
 import shutil
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import dedup
 from benchmarks.docgen import generate
 from dedup import Corpus
 
@@ -71,12 +73,41 @@ def test_spark_equals_streaming_corpus(spark: Any, keep: str) -> None:
     rows = [(d.doc_id, d.text) for d in docs]
     expected = _streaming(rows, keep=keep)
     kept, removed = _spark_result(spark, rows, keep=keep)
-    got = {r["id"]: (r["duplicate_of"], r["rule"]) for r in removed.collect()}
+    got = {r["doc_id"]: (r["duplicate_of"], r["rule"]) for r in removed.collect()}
     assert len(expected) > 50
     assert got == expected
     kept_ids = [r["url"] for r in kept.collect()]
     assert kept_ids == [d.doc_id for d in docs if d.doc_id not in expected]
     assert set(kept.columns) == {"url", "body"}
+
+
+@pytest.mark.parametrize(
+    ("options", "option"),
+    [({"threshold": 7}, "min_jaccard"), ({"min_jaccard": 7}, "min_jaccard"),
+     ({"keep": "last"}, "keep"), ({"bands": 100}, "bands"), ({"colour": 1}, "colour")],
+)  # fmt: skip
+def test_bad_options_are_config_errors_before_any_spark_work(
+    options: dict[str, Any], option: str
+) -> None:
+    from dedup.spark import deduplicate
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with pytest.raises(dedup.ConfigError) as info:
+            deduplicate(object(), **options)  # type: ignore[arg-type]
+    assert info.value.option == option
+
+
+def test_options_come_from_one_corpus_config(spark: Any) -> None:
+    docs = generate(120, seed=6, dup_share=0.35)
+    rows = [(d.doc_id, d.text) for d in docs]
+    config = dedup.CorpusConfig(min_jaccard=0.9)
+    _, removed = _spark_result(spark, rows, config=config)
+    with pytest.warns(DeprecationWarning, match="min_jaccard"):
+        _, alias = _spark_result(spark, rows, threshold=0.9)
+    got = {r["doc_id"]: (r["duplicate_of"], r["rule"]) for r in removed.collect()}
+    assert got == _streaming(rows, config=config)
+    assert {r["doc_id"] for r in alias.collect()} == set(got)
 
 
 def test_a_giant_bucket_is_capped_not_joined(spark: Any) -> None:
@@ -86,7 +117,7 @@ def test_a_giant_bucket_is_capped_not_joined(spark: Any) -> None:
     rows += [(d.doc_id, d.text) for d in docs]
     expected = _streaming(rows, max_bucket=50)
     kept, removed = _spark_result(spark, rows, max_bucket=50)
-    got = {r["id"]: (r["duplicate_of"], r["rule"]) for r in removed.collect()}
+    got = {r["doc_id"]: (r["duplicate_of"], r["rule"]) for r in removed.collect()}
     assert got == expected
     assert sum(1 for r in kept.collect() if r["url"].startswith("wall-")) == 1
     assert got["wall-01999"] == ("wall-00000", "exact")
@@ -123,7 +154,7 @@ def test_jsonl_and_parquet_round_trip_through_the_cli(spark: Any, tmp_path: Path
     assert args.func(args) == 0  # reuses the running session and leaves it running
     s = spark
     kept = {r["url"] for r in s.read.parquet(str(out)).collect()}
-    removed = {r["id"] for r in s.read.json(str(tmp_path / "removed.jsonl")).collect()}
+    removed = {r["doc_id"] for r in s.read.json(str(tmp_path / "removed.jsonl")).collect()}
     expected = _streaming([(d.doc_id, d.text) for d in docs])
     assert removed == set(expected)
     assert kept == {d.doc_id for d in docs} - set(expected)

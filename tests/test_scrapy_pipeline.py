@@ -334,16 +334,6 @@ def test_drop_duplicates_names_the_first_url_and_resets_per_crawl() -> None:
     pipeline.process_item({"url": "http://127.0.0.1/b", "body": CLEAN_BODY})
 
 
-HAS_CORPUS = hasattr(dedup, "Corpus")
-
-
-@pytest.mark.skipif(HAS_CORPUS, reason="this dedup has Corpus: the store setting works")
-def test_corpus_store_without_corpus_is_a_config_error() -> None:
-    with pytest.raises(dedup.ConfigError, match=r"DEDUP_CORPUS_STORE needs dedup\.Corpus"):
-        _pipeline(DEDUP_DROP_DUPLICATES=True, DEDUP_CORPUS_STORE="sqlite:///seen.db")
-
-
-@pytest.mark.skipif(not HAS_CORPUS, reason="this dedup has no Corpus index")
 def test_corpus_store_remembers_items_across_crawls(tmp_path: Path) -> None:
     store = f"sqlite:///{tmp_path / 'seen.db'}"
     first = _pipeline(DEDUP_FIELDS=["body"], DEDUP_DROP_DUPLICATES=True, DEDUP_CORPUS_STORE=store)
@@ -354,6 +344,21 @@ def test_corpus_store_remembers_items_across_crawls(tmp_path: Path) -> None:
         second.process_item({"url": "http://127.0.0.1/b", "body": CLEAN_BODY})
     second.process_item({"url": "http://127.0.0.1/a", "body": BODY})  # a rerun passes
     second.close_spider()
+
+
+def test_duplicate_check_is_a_corpus_built_from_corpus_config() -> None:
+    pipeline = _pipeline(
+        DEDUP_FIELDS=["body"],
+        DEDUP_DROP_DUPLICATES=True,
+        DEDUP_CORPUS_OPTIONS={"min_jaccard": 0.8, "keep": "first"},
+    )
+    assert pipeline.corpus_config == dedup.CorpusConfig(min_jaccard=0.8)
+    pipeline.process_item({"url": "http://127.0.0.1/a", "body": BODY})
+    assert isinstance(pipeline._corpus, dedup.Corpus)
+    assert pipeline._corpus.config.min_jaccard == 0.8
+    assert pipeline._corpus.address == "memory"
+    threshold = _pipeline(DEDUP_DUPLICATE_THRESHOLD="0.9", DEDUP_CORPUS_OPTIONS={"keep": "longest"})
+    assert threshold.corpus_config == dedup.CorpusConfig(min_jaccard=0.9, keep="longest")
 
 
 def test_without_drop_duplicates_repeats_pass() -> None:
@@ -368,8 +373,10 @@ def test_without_drop_duplicates_repeats_pass() -> None:
         ({"DEDUP_OPTIONS": {"threshold": 2}}, "DEDUP_OPTIONS: threshold must be"),
         ({"DEDUP_OPTIONS": {"colour": "red"}}, "DEDUP_OPTIONS: .*colour"),
         ({"DEDUP_FIELDS": []}, "DEDUP_FIELDS must be"),
-        ({"DEDUP_DUPLICATE_THRESHOLD": "high"}, "DEDUP_DUPLICATE_THRESHOLD must be"),
-        ({"DEDUP_DUPLICATE_THRESHOLD": 0.2}, "DEDUP_DUPLICATE_THRESHOLD must be"),
+        ({"DEDUP_DUPLICATE_THRESHOLD": "high"}, "DEDUP_DUPLICATE_THRESHOLD: min_jaccard must"),
+        ({"DEDUP_DUPLICATE_THRESHOLD": 0.2}, "DEDUP_DUPLICATE_THRESHOLD: min_jaccard must"),
+        ({"DEDUP_CORPUS_OPTIONS": {"keep": "last"}}, "DEDUP_CORPUS_OPTIONS: keep must"),
+        ({"DEDUP_CORPUS_OPTIONS": {"colour": 1}}, "DEDUP_CORPUS_OPTIONS: .*colour"),
     ],
 )
 def test_bad_settings_are_config_errors(settings_dict: dict[str, object], message: str) -> None:

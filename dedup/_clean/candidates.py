@@ -4,7 +4,8 @@ Exact copies are found by hashing the comparison keys (one dictionary pass). A u
 kept unit just before it are always compared (by the decide stage, which knows what was
 kept). For ``scope="document"`` a proposal step whose only job is recall pairs units from
 anywhere in the text: all pairs up to ``all_pairs_limit`` units long enough for matching
-(rapidfuzz ``process.cdist``), MinHash LSH on word shingles above it (seeded, vectorized).
+(rapidfuzz ``process.cdist``), MinHash LSH on word shingles above it (seeded, vectorized,
+the corpus layer's MinHash).
 Every pair is verified by the next stage before anything is removed.
 """
 
@@ -28,7 +29,6 @@ _MIN_LENGTH_RATIO: Final = 0.75
 _BANDS: Final = 21
 _ROWS: Final = 3
 _MAX_BUCKET: Final = 64
-_BAND_MIX: Final = 0x9E3779B97F4A7C15
 _CHAR_GRAM: Final = 3
 _SPACELESS_WORD_LENGTH: Final = 12  # average "word" longer than this: no spaces in script
 
@@ -116,46 +116,40 @@ def _all_pairs(
 def _lsh_pairs(texts: list[str], config: CleanConfig) -> set[Pair]:
     """Pairs of ``texts`` (by position) that share a MinHash LSH band.
 
-    Shingles are words, or character trigrams for scripts written without spaces. The
-    signatures are computed for all texts at once with numpy from seeded permutations
-    ``(a * h + b) mod p`` of CRC-32 shingle hashes, as datasketch's ``MinHash`` does.
-    Buckets larger than ``_MAX_BUCKET`` pair each member with its neighbours only.
+    Shingles are words, or character trigrams for scripts written without spaces, hashed
+    with CRC-32; the MinHash values and band keys are those of the corpus index
+    (``dedup._corpus.minhash``), with this stage's bands and rows. Buckets larger than
+    ``_MAX_BUCKET`` pair each member with its neighbours only.
     """
     import numpy as np
 
-    owners: list[int] = []
+    from .._corpus.minhash import SignatureParams, band_keys, minhash_sets  # no import cycle
+
     hashes: list[int] = []
+    starts: list[int] = []
     codes: dict[str, int] = {}
-    for slot, text in enumerate(texts):
-        grams = _grams(text)
-        for gram in grams:
+    for text in texts:
+        starts.append(len(hashes))
+        for gram in _grams(text):
             code = codes.get(gram)
             if code is None:
                 code = codes[gram] = zlib.crc32(gram.encode("utf-8", "surrogatepass"))
             hashes.append(code)
-        owners.extend([slot] * len(grams))
-    rng = np.random.default_rng(config.seed)
-    width = _BANDS * _ROWS
-    # Multiply-shift hashing (wrapping 64-bit arithmetic): one permutation per column.
-    a = rng.integers(0, 2**63, size=width, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-    b = rng.integers(0, 2**63, size=width, dtype=np.uint64)
-    values = np.asarray(hashes, dtype=np.uint64)[:, None]
-    permuted = (values * a + b) >> np.uint64(32)
-    firsts = np.flatnonzero(np.diff(np.asarray(owners), prepend=-1))
-    signatures = np.minimum.reduceat(permuted, firsts, axis=0).reshape(len(texts), _BANDS, _ROWS)
-    # One 64-bit key per band (a collision only adds a candidate, never removes one).
-    band_keys = signatures[:, :, 0]
-    for row in range(1, _ROWS):
-        band_keys = band_keys * np.uint64(_BAND_MIX) + signatures[:, :, row]
+    params = SignatureParams(num_perm=_BANDS * _ROWS, bands=_BANDS, rows=_ROWS, seed=config.seed)
+    mins = minhash_sets(
+        np.asarray(hashes, dtype=np.uint64), np.asarray(starts, dtype=np.intp),
+        params.num_perm, params.seed,
+    )  # fmt: skip
+    keys = band_keys(mins, params)
     found: set[Pair] = set()
     for band in range(_BANDS):
-        column = band_keys[:, band]
+        column = keys[:, band]
         order = np.argsort(column, kind="stable")
         ordered = column[order]
-        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-        sizes = np.diff(np.append(starts, len(ordered)))
+        starts_ = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        sizes = np.diff(np.append(starts_, len(ordered)))
         shared = sizes > 1
-        for start, size in zip(starts[shared].tolist(), sizes[shared].tolist(), strict=True):
+        for start, size in zip(starts_[shared].tolist(), sizes[shared].tolist(), strict=True):
             members = sorted(order[start : start + size].tolist())
             if len(members) > _MAX_BUCKET:
                 found.update(itertools.pairwise(members))

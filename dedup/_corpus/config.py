@@ -4,7 +4,7 @@ command, which take the same), in one frozen dataclass validated once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from .._clean import CleanConfig, KeepPolicy
 from .._errors import ConfigError
@@ -18,7 +18,11 @@ from .._options import (
 )
 from .minhash import MAX_SHINGLE, SignatureParams
 
-__all__ = ["CorpusConfig", "resolve_corpus_config"]
+__all__ = ["CorpusConfig", "Durability", "resolve_corpus_config"]
+
+Durability = Literal["normal", "full"]
+"""What a committed batch of an SQLite index survives: ``"normal"`` a crash of the
+process, ``"full"`` also a power loss (see :attr:`CorpusConfig.durability`)."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -71,6 +75,12 @@ class CorpusConfig:
         5, "Fewest documents of a site that must carry a line for it to be boilerplate."
     )
     prefix: str = option("dedup", "Key prefix of a Redis index (several indexes per server).")
+    durability: Durability = option(
+        "normal",
+        """What a committed batch of an SQLite index survives: "normal" a crash of the
+        process (SQLite's synchronous=NORMAL), "full" also a power loss or an operating
+        system crash (synchronous=FULL, slower per batch).""",
+    )
     clean_config: CleanConfig = option(
         CleanConfig(), "Options of the within-document clean() that Corpus.clean applies."
     )
@@ -98,6 +108,7 @@ class CorpusConfig:
         check_int("max_bucket", self.max_bucket, 1, 1_000_000)
         check_number("boilerplate_share", self.boilerplate_share, 0.001, 1.0)
         check_int("boilerplate_min_docs", self.boilerplate_min_docs, 1, 2**31)
+        check_choice("durability", self.durability, ("normal", "full"))
         if not isinstance(self.prefix, str) or not self.prefix:
             raise ConfigError(
                 f"prefix must be a non-empty str, got {self.prefix!r}", option="prefix"

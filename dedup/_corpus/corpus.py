@@ -1,7 +1,8 @@
 """The corpus layer: near-duplicate documents across a crawl, and per-site boilerplate.
 
-:class:`Corpus` streams documents through a MinHash LSH index (see ``_minhash.py``) kept
-in memory, in SQLite or in Redis (see ``_stores.py``). Every LSH candidate is verified
+:class:`Corpus` streams documents through a MinHash LSH index (see ``minhash.py``) kept
+in memory, in SQLite or in Redis (see ``store.py``), which asks the duplicate rule
+(``rule.py``) about each document. Every LSH candidate is verified
 (content hash for exact copies, the estimated Jaccard similarity of the two shingle sets
 for near-duplicates) before a verdict.
 """
@@ -26,7 +27,7 @@ from .._clean import (
 )
 from .config import CorpusConfig, resolve_corpus_config
 from .minhash import signatures
-from .stores import Doc, Store, StoreError, Verdict, open_store
+from .store import Doc, Store, StoreError, Verdict, open_store
 
 __all__ = ["BoilerplateRemoval", "Corpus", "CorpusReport", "StoreError", "Verdict"]
 
@@ -128,7 +129,11 @@ class Corpus:
         self.config = resolve_corpus_config(config, overrides)
         self.params = self.config.params
         self._store: Store = open_store(
-            store, self.params, max_bucket=self.config.max_bucket, prefix=self.config.prefix
+            store,
+            self.params,
+            max_bucket=self.config.max_bucket,
+            prefix=self.config.prefix,
+            durability=self.config.durability,
         )
 
     @property

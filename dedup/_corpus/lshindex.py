@@ -14,14 +14,42 @@ query only when all 32 bits agree. Chains run newest first.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["LSHIndex"]
+__all__ = ["LSHIndex", "take_candidates"]
 
 _MIN_BITS = 16
+
+
+def take_candidates(
+    buckets: Iterable[Iterable[int]], alive: Callable[[int], bool], cap: int
+) -> list[int]:
+    """The candidates of one document: from each of its buckets (slots newest first),
+    the first ``cap`` live slots; each slot once, in order of first appearance.
+
+    Every store takes its candidates through this walk, so all of them cap a crowded
+    bucket alike.
+
+    >>> take_candidates([[5, 4, 3], [4, 2]], alive=lambda s: s != 4, cap=1)
+    [5, 2]
+    """
+    out: list[int] = []
+    seen: set[int] = set()
+    for bucket in buckets:
+        taken = 0
+        for s in bucket:
+            if not alive(s):
+                continue
+            if s not in seen:
+                seen.add(s)
+                out.append(s)
+            taken += 1
+            if taken >= cap:
+                break
+    return out
 
 
 class LSHIndex:
@@ -76,24 +104,22 @@ class LSHIndex:
 
         At most ``max_bucket`` live entries are taken from each band's bucket.
         """
-        heads, fp, nxt, alive = self.heads, self.fp, self.nxt, self.alive
-        bands, mask, cap = self.bands, (1 << self.bits) - 1, self.max_bucket
-        out: list[int] = []
-        seen: set[int] = set()
-        for b, h in enumerate(keys):
-            s = heads[(b << self.bits) | (h & mask)]
-            f = h >> 16
-            taken = 0
-            while s >= 0:
-                if fp[s * bands + b] == f and alive[s]:
-                    if s not in seen:
-                        seen.add(s)
-                        out.append(s)
-                    taken += 1
-                    if taken >= cap:
-                        break
-                s = nxt[s * bands + b]
-        return out
+        alive = self.alive
+        return take_candidates(
+            (self._bucket(b, h) for b, h in enumerate(keys)),
+            lambda s: alive[s] != 0,
+            self.max_bucket,
+        )
+
+    def _bucket(self, band: int, key: int) -> Iterator[int]:
+        """The slots whose band ``band`` has key ``key``, newest first (dead ones too)."""
+        fp, nxt, bands = self.fp, self.nxt, self.bands
+        s = self.heads[(band << self.bits) | (key & ((1 << self.bits) - 1))]
+        f = key >> 16
+        while s >= 0:
+            if fp[s * bands + band] == f:
+                yield s
+            s = nxt[s * bands + band]
 
     def record(self, slot: int) -> tuple[bytes, int, int]:
         """``(signature, content hash, length)`` of one slot."""

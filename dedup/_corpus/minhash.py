@@ -29,7 +29,10 @@ __all__ = [
     "MAX_SHINGLE",
     "SignatureParams",
     "Signatures",
+    "band_keys",
     "estimate_jaccard",
+    "estimate_jaccard_rows",
+    "minhash_sets",
     "shingles",
     "shingles_batch",
     "signatures",
@@ -233,6 +236,41 @@ def _band_mults(bands: int, rows: int, seed: int) -> tuple[U64, U64]:
     return mult, salt
 
 
+def minhash_sets(hashes: U64, starts: npt.NDArray[np.intp], num_perm: int, seed: int) -> U32:
+    """Full 32-bit MinHash values of several sets given back to back.
+
+    ``hashes`` holds 64-bit element hashes, set after set; set ``i`` starts at
+    ``starts[i]`` (every set non-empty). Returns ``uint32[len(starts), num_perm]``: the
+    seeded permutations of :func:`signatures`, so both layers hash sets alike.
+
+    >>> h = np.array([11, 12, 13, 11, 12, 14], dtype=np.uint64)
+    >>> m = minhash_sets(h, np.array([0, 3]), 8, seed=1)
+    >>> m.shape, m.dtype.name, bool((m[0] == minhash_sets(h[:3], np.array([0]), 8, 1)).all())
+    ((2, 8), 'uint32', True)
+    """
+    a, b = _permutations(num_perm, seed)
+    out = np.empty((len(starts), num_perm), dtype=np.uint32)
+    # Sets are grouped so that one vectorized pass covers about _CHUNK elements.
+    bounds = [*starts.tolist(), len(hashes)]
+    first = 0
+    while first < len(starts):
+        last = first + 1
+        while last < len(starts) and bounds[last + 1] - bounds[first] <= _CHUNK:
+            last += 1
+        lo, hi = bounds[first], bounds[last]
+        if last == first + 1 and hi - lo > _CHUNK:
+            out[first] = _minhash(hashes[lo:hi], a, b)
+        else:
+            offsets = np.asarray(bounds[first:last], dtype=np.intp) - lo
+            vals = a[:, None] * hashes[None, lo:hi]
+            vals += b[:, None]
+            out[first:last] = (np.minimum.reduceat(vals, offsets, axis=1).T >> _S32).astype(
+                np.uint32
+            )
+        first = last
+    return out
+
+
 def _minhash(sh: U64, a: U64, b: U64) -> U32:
     """High 32 bits of min over shingles of ``a * x + b`` (mod 2**64), per permutation."""
     best = np.full(len(a), np.iinfo(np.uint64).max, dtype=np.uint64)
@@ -321,44 +359,22 @@ def signatures(texts: Sequence[str], params: SignatureParams) -> Signatures:
     >>> s.bands.shape, s.sig.shape, bool((s.bands[0] == s.bands[1]).all())
     ((2, 18), (2, 64), True)
     """
-    a, b = _permutations(params.num_perm, params.seed)
     n = len(texts)
-    mins = np.empty((n, params.num_perm), dtype=np.uint32)
-    content = np.empty(n, dtype=np.uint64)
     length = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
-    # Group small documents so one vectorized pass covers many of them.
-    pending: list[tuple[int, U64]] = []
-    pending_size = 0
-
-    def flush() -> None:
-        nonlocal pending, pending_size
-        if not pending:
-            return
-        allsh = np.concatenate([s for _, s in pending])
-        offsets = np.cumsum([0] + [len(s) for _, s in pending[:-1]])
-        vals = a[:, None] * allsh[None, :]
-        vals += b[:, None]
-        red = np.minimum.reduceat(vals, offsets, axis=1)
-        rows_ = [i for i, _ in pending]
-        mins[rows_] = (red.T >> _S32).astype(np.uint32)
-        pending = []
-        pending_size = 0
-
-    per_doc, content[:] = shingles_batch(texts, params)
-    for i, sh in enumerate(per_doc):
-        if len(sh) > _CHUNK:
-            mins[i] = _minhash(sh, a, b)
-            continue
-        pending.append((i, sh))
-        pending_size += len(sh)
-        if pending_size >= _CHUNK:
-            flush()
-    flush()
+    per_doc, content = shingles_batch(texts, params)
+    sizes = np.fromiter((len(sh) for sh in per_doc), dtype=np.intp, count=n)
+    starts = np.zeros(n, dtype=np.intp)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    allsh = np.concatenate(per_doc) if n else _EMPTY
+    mins = minhash_sets(allsh, starts, params.num_perm, params.seed)
     return Signatures(bands=band_keys(mins, params), sig=pack(mins), content=content, length=length)
 
 
 def band_keys(mins: U32, params: SignatureParams) -> U32:
-    """``uint32[n, bands]`` band keys of full MinHash values ``mins`` (``uint32[n, num_perm]``)."""
+    """``uint32[n, bands]`` band keys of full MinHash values ``mins`` (``uint32[n, num_perm]``).
+
+    Only ``params.bands``, ``params.rows`` and ``params.seed`` are used.
+    """
     mult, salt = _band_mults(params.bands, params.rows, params.seed)
     used = mins[:, : params.bands * params.rows].astype(np.uint64)
     used = used.reshape(len(mins), params.bands, params.rows)
@@ -374,6 +390,28 @@ def pack(mins: U32) -> U8:
     return out
 
 
+def estimate_jaccard_rows(a: U8, b: U8) -> npt.NDArray[np.float64]:
+    """Estimated Jaccard similarity of row ``i`` of ``a`` with row ``i`` of ``b``
+    (packed 4-bit signatures): :func:`estimate_jaccard`, pair by pair.
+
+    >>> p = SignatureParams()
+    >>> s = signatures(["one two three four five six", "one two three four five six"], p)
+    >>> estimate_jaccard_rows(s.sig[:1], s.sig[1:]).tolist()
+    [1.0]
+    """
+    return _from_agreement(np.bitwise_xor(a, b), a.shape[1])
+
+
+def _from_agreement(x: U8, sig_bytes: int) -> npt.NDArray[np.float64]:
+    """Jaccard estimates from the XOR of packed signatures (a zero nibble: agreement)."""
+    equal = np.count_nonzero((x & np.uint8(0x0F)) == 0, axis=1) + np.count_nonzero(
+        (x >> np.uint8(4)) == 0, axis=1
+    )
+    m = equal / (2 * sig_bytes)
+    out: npt.NDArray[np.float64] = np.clip((m - 1 / 16) / (15 / 16), 0.0, 1.0)
+    return out
+
+
 def estimate_jaccard(query: U8, others: U8) -> npt.NDArray[np.float64]:
     """Estimated Jaccard similarity of ``query`` (packed) against each row of ``others``.
 
@@ -385,10 +423,4 @@ def estimate_jaccard(query: U8, others: U8) -> npt.NDArray[np.float64]:
     >>> float(estimate_jaccard(s.sig[0], s.sig[1:])[0])
     1.0
     """
-    x = np.bitwise_xor(others, query[None, :])
-    equal = np.count_nonzero((x & np.uint8(0x0F)) == 0, axis=1) + np.count_nonzero(
-        (x >> np.uint8(4)) == 0, axis=1
-    )
-    m = equal / (2 * query.shape[0])
-    out: npt.NDArray[np.float64] = np.clip((m - 1 / 16) / (15 / 16), 0.0, 1.0)
-    return out
+    return _from_agreement(np.bitwise_xor(others, query[None, :]), query.shape[0])

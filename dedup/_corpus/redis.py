@@ -1,0 +1,306 @@
+"""The index in a Redis server (``Corpus("redis://host:port/db")``), shared by any number
+of worker processes.
+
+Adding a document is optimistic: the worker reads the document's buckets and the
+candidates' records, decides with :func:`~dedup._corpus.rule.decide_duplicate`, then
+commits through one Lua script. The script first checks that the decision still holds
+(no bucket of the document grew, and the copy it names is still indexed); otherwise it
+answers "retry" and the worker reads and decides again, a bounded number of times.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+import struct
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from .._clean import KeepPolicy
+from .._errors import StoreError
+from .._extras import require
+from .lshindex import take_candidates
+from .minhash import SignatureParams
+from .rule import Decision, decide_duplicate
+from .store import Candidate, Doc, Verdict, check_params, params_dict
+
+__all__ = ["RedisStore"]
+
+# ARGV: prefix, id, band keys, record, bucket total, action, slot, dup verdict,
+# evicted verdict, site, line hashes...
+_ADD_SCRIPT: Final = """
+local p = ARGV[1]
+local id = ARGV[2]
+local s = redis.call('HGET', p .. ':ids', id)
+if s then return {'indexed', s} end
+local d = redis.call('HGET', p .. ':dups', id)
+if d then return {'dup', d} end
+local keys = ARGV[3]
+local nb = #keys / 4
+local total = 0
+local vals = {}
+for b = 0, nb - 1 do
+  local v = redis.call('HGET', KEYS[b + 1], string.sub(keys, b * 4 + 1, b * 4 + 4))
+  vals[b] = v or ''
+  total = total + #vals[b] / 4
+end
+if total ~= tonumber(ARGV[5]) then return {'retry', 'added'} end
+local action = ARGV[6]
+if action ~= 'insert' and not redis.call('HGET', p .. ':names', ARGV[7]) then
+  return {'retry', 'removed'}
+end
+if action == 'dup' then
+  redis.call('HSET', p .. ':dups', id, ARGV[8])
+  return {'done'}
+end
+if action == 'replace' then
+  local other = redis.call('HGET', p .. ':names', ARGV[7])
+  redis.call('HDEL', p .. ':names', ARGV[7])
+  redis.call('HDEL', p .. ':ids', other)
+  redis.call('HSET', p .. ':dups', other, ARGV[9])
+  redis.call('INCRBY', p .. ':live', -1)
+end
+local slot = redis.call('INCR', p .. ':next') - 1
+local rec = ARGV[4]
+redis.call('SETRANGE', p .. ':rec', slot * #rec, rec)
+local packed = struct.pack('>I4', slot)
+for b = 0, nb - 1 do
+  redis.call('HSET', KEYS[b + 1], string.sub(keys, b * 4 + 1, b * 4 + 4), vals[b] .. packed)
+end
+redis.call('HSET', p .. ':ids', id, slot)
+redis.call('HSET', p .. ':names', slot, id)
+redis.call('INCR', p .. ':live')
+local site = ARGV[10]
+if site ~= '' then
+  redis.call('HINCRBY', p .. ':sites', site, 1)
+  for i = 11, #ARGV do
+    redis.call('HINCRBY', p .. ':lines:' .. site, ARGV[i], 1)
+  end
+end
+return {'inserted', tostring(slot)}
+"""
+
+_REMOVE_SCRIPT: Final = """
+local p = ARGV[1]
+local s = redis.call('HGET', p .. ':ids', ARGV[2])
+if not s then return 0 end
+redis.call('HDEL', p .. ':ids', ARGV[2])
+redis.call('HDEL', p .. ':names', s)
+redis.call('INCRBY', p .. ':live', -1)
+return 1
+"""
+
+_SHARD_SHIFT: Final = 20
+_READ_AHEAD: Final = 4  # bucket entries read per max_bucket live candidates wanted
+_MAX_ATTEMPTS: Final = 8
+_BACKOFF: Final = 0.002  # seconds before the second attempt; doubles after each
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    """What a worker read of one document's buckets before deciding."""
+
+    total: int  # entries in all the document's buckets (the script checks it)
+    cands: list[Candidate]
+    names: dict[int, str]  # candidate slot -> id
+
+
+class RedisStore:
+    """The index in a Redis server, shared by any number of worker processes.
+
+    Keys (``prefix`` defaults to ``dedup``): ``P:b:<band>:<shard>`` small hashes (4,096
+    shards per band, so they stay in Redis's compact listpack encoding up to about half a
+    million documents) from band key to the packed slots in that bucket; ``P:rec`` one
+    string with a fixed-size record (signature, content hash, length) per slot;
+    ``P:ids``/``P:names`` between ids and slots; ``P:dups`` the verdicts of duplicates;
+    ``P:sites``/``P:lines:<site>`` line statistics. Slots are never reused.
+    """
+
+    def __init__(
+        self, url: str, params: SignatureParams, *, max_bucket: int, prefix: str = "dedup"
+    ) -> None:
+        self._redis = require("redis", extra="redis", feature="the Redis store of dedup.Corpus")
+        self.address = url
+        self.params = params
+        self.max_bucket = max_bucket
+        self.prefix = prefix
+        self._rec = struct.Struct(f"<{params.sig_bytes}sQI")
+        parts = urlsplit(url)
+        self._host = f"{parts.hostname}:{parts.port or 6379}"
+        self.client = self._redis.Redis.from_url(
+            url, socket_connect_timeout=5, socket_timeout=30, retry_on_timeout=False
+        )
+        self._call(self._setup)
+
+    def _call(self, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except (self._redis.ConnectionError, self._redis.TimeoutError) as exc:
+            raise StoreError(
+                f"cannot reach the Redis index at {self.address} ({self._host}): {exc}; "
+                "nothing of the current document was written"
+            ) from exc
+
+    def _setup(self) -> None:
+        key = f"{self.prefix}:params"
+        self.client.setnx(key, json.dumps(params_dict(self.params)))
+        raw = self.client.get(key)
+        stored = json.loads(raw) if isinstance(raw, (bytes, str)) else {}
+        check_params(self.address, stored, self.params)
+        self._add = self.client.register_script(_ADD_SCRIPT)
+        self._remove = self.client.register_script(_REMOVE_SCRIPT)
+
+    # -- adding ---------------------------------------------------------------------------
+    def add_batch(self, docs: Sequence[Doc], min_jaccard: float, keep: KeepPolicy) -> list[Verdict]:
+        return [
+            self._call(functools.partial(self._add_one, doc, min_jaccard, keep)) for doc in docs
+        ]
+
+    def _add_one(self, doc: Doc, min_jaccard: float, keep: KeepPolicy) -> Verdict:
+        """Read, decide, commit; again (after a pause) while others change the buckets."""
+        bucket_keys = self._bucket_keys(doc)
+        why = ""
+        for attempt in range(_MAX_ATTEMPTS):
+            if attempt:
+                time.sleep(_BACKOFF * 2 ** (attempt - 1) * random.uniform(0.5, 1.5))
+            seen = self._read(doc, bucket_keys)
+            decision = decide_duplicate(doc, seen.cands, min_jaccard=min_jaccard, keep=keep)
+            res = self._commit(doc, bucket_keys, seen, decision)
+            status = res[0].decode()
+            if status != "retry":
+                return self._verdict_of(doc, status, res, seen, decision)
+            why = res[1].decode()
+        raise StoreError(
+            f"gave up adding {doc.doc_id!r} to the Redis index at {self.address} after "
+            f"{_MAX_ATTEMPTS} attempts: each time, other clients changed its candidates "
+            f"(last: a candidate was {why}) between reading and writing; nothing of it was "
+            "written, add it again"
+        )
+
+    def _bucket_keys(self, doc: Doc) -> list[str]:
+        p = self.prefix
+        return [f"{p}:b:{b}:{h >> _SHARD_SHIFT}" for b, h in enumerate(doc.keys)]
+
+    def _read(self, doc: Doc, bucket_keys: list[str]) -> _Snapshot:
+        """The document's buckets, then the ids and records of its candidates."""
+        pipe = self.client.pipeline(transaction=False)
+        for name, key in zip(bucket_keys, doc.keys, strict=True):
+            pipe.hget(name, struct.pack("<I", key))
+        buckets = [v or b"" for v in pipe.execute()]
+        total = sum(len(v) // 4 for v in buckets)
+        ahead = self.max_bucket * _READ_AHEAD
+        newest = [struct.unpack(f">{len(v) // 4}I", v)[::-1][:ahead] for v in buckets]
+        members = sorted({s for bucket in newest for s in bucket})
+        if not members:
+            return _Snapshot(total, [], {})
+        # Records of the likely candidates come with the ids; others only if needed.
+        likely = sorted({s for bucket in newest for s in bucket[: self.max_bucket]})
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hmget(f"{self.prefix}:names", members)
+        for s in likely:
+            self._get_record(pipe, s)
+        got = pipe.execute()
+        names = {s: n.decode() for s, n in zip(members, got[0], strict=True) if n is not None}
+        records = dict(zip(likely, got[1:], strict=True))
+        slots = take_candidates(newest, names.__contains__, self.max_bucket)
+        missing = [s for s in slots if s not in records]
+        if missing:
+            pipe = self.client.pipeline(transaction=False)
+            for s in missing:
+                self._get_record(pipe, s)
+            records.update(zip(missing, pipe.execute(), strict=True))
+        cands = [(s, *self._rec.unpack(records[s])) for s in slots]
+        return _Snapshot(total, cands, names)
+
+    def _get_record(self, pipe: Any, slot: int) -> None:
+        size = self._rec.size
+        pipe.getrange(f"{self.prefix}:rec", slot * size, (slot + 1) * size - 1)
+
+    def _commit(
+        self, doc: Doc, bucket_keys: list[str], seen: _Snapshot, decision: Decision
+    ) -> list[bytes]:
+        """Run the add script: it rechecks ``seen`` and applies ``decision`` atomically."""
+        dup_json = evict_json = ""
+        if decision.action == "dup":
+            dup_json = json.dumps([seen.names[decision.slot], decision.similarity, decision.rule])
+        elif decision.action == "replace":
+            evict_json = json.dumps([doc.doc_id, decision.similarity, decision.rule])
+        res: list[bytes] = self._add(
+            keys=bucket_keys,
+            args=[
+                self.prefix,
+                doc.doc_id,
+                struct.pack(f"<{len(doc.keys)}I", *doc.keys),
+                self._rec.pack(doc.sig, doc.content, min(doc.length, 2**32 - 1)),
+                seen.total,
+                decision.action,
+                decision.slot,
+                dup_json,
+                evict_json,
+                doc.site if doc.site is not None else "",
+                *doc.lines,
+            ],
+        )
+        return res
+
+    @staticmethod
+    def _verdict_of(
+        doc: Doc, status: str, res: list[bytes], seen: _Snapshot, decision: Decision
+    ) -> Verdict:
+        if status == "indexed":  # added before, by this or another worker
+            return Verdict(doc.doc_id, False, seen=True)
+        if status == "dup":
+            dup_of, sim, rule = json.loads(res[1])
+            return Verdict(doc.doc_id, True, dup_of, sim, rule, seen=True)
+        if decision.action == "dup":
+            other = seen.names[decision.slot]
+            return Verdict(doc.doc_id, True, other, decision.similarity, decision.rule)
+        replaced = seen.names[decision.slot] if decision.action == "replace" else None
+        return Verdict(doc.doc_id, False, replaced=replaced)
+
+    # -- the rest of the store protocol ------------------------------------------------
+    def verdict(self, doc_id: str) -> Verdict | None:
+        def run() -> Verdict | None:
+            p = self.prefix
+            if self.client.hexists(f"{p}:ids", doc_id):
+                return Verdict(doc_id, False, seen=True)
+            raw = self.client.hget(f"{p}:dups", doc_id)
+            if raw is None:
+                return None
+            dup_of, sim, rule = json.loads(raw)
+            return Verdict(doc_id, True, dup_of, sim, rule, seen=True)
+
+        result: Verdict | None = self._call(run)
+        return result
+
+    def contains(self, doc_id: str) -> bool:
+        return bool(self._call(lambda: self.client.hexists(f"{self.prefix}:ids", doc_id)))
+
+    def remove(self, doc_id: str) -> bool:
+        return bool(self._call(lambda: self._remove(args=[self.prefix, doc_id])))
+
+    def count(self) -> int:
+        return int(self._call(lambda: self.client.get(f"{self.prefix}:live")) or 0)
+
+    def line_counts(self, site: str, lines: Sequence[int]) -> tuple[int, list[int]]:
+        def run() -> tuple[int, list[int]]:
+            p = self.prefix
+            docs = self.client.hget(f"{p}:sites", site)
+            if docs is None:
+                return 0, [0] * len(lines)
+            got = self.client.hmget(f"{p}:lines:{site}", [str(h) for h in lines]) if lines else []
+            return int(docs), [int(g) if g is not None else 0 for g in got]
+
+        result: tuple[int, list[int]] = self._call(run)
+        return result
+
+    def nbytes(self) -> int:
+        """Memory the server reports in use (the whole server, not only this index)."""
+        return int(self._call(lambda: self.client.info("memory"))["used_memory"])
+
+    def close(self) -> None:
+        self.client.close()
