@@ -58,7 +58,7 @@ def test_corpus_command_writes_kept_documents_and_a_removed_report(tmp_path: Pat
     verdicts = corpus.add_many((r["url"], r["text"]) for r in rows)
     dups = {v.doc_id: v.duplicate_of for v in verdicts if v.is_duplicate}
     assert dups
-    assert {r["id"]: r["duplicate_of"] for r in removed} == dups
+    assert {r["doc_id"]: r["duplicate_of"] for r in removed} == dups
     assert [r["url"] for r in kept] == [r["url"] for r in rows if r["url"] not in dups]
     # kept texts are cleaned: each site's tail lines ("Share this article", ...) are gone
     assert all("Share this article" not in str(r["text"]) for r in kept)

@@ -138,7 +138,7 @@ def _run_stream(args: argparse.Namespace, config: CorpusConfig) -> int:
             progress.update(len(batch))
         progress.close()
 
-        done = _written_ids(args.output, args.id_field) | _written_ids(removed_path, "id")
+        done = _written_ids(args.output, args.id_field) | _written_ids(removed_path, "doc_id")
         progress = _progress(args, "writing")
         kept = removed = 0
         with (
@@ -159,7 +159,7 @@ def _run_stream(args: argparse.Namespace, config: CorpusConfig) -> int:
                     kept += 1
                 else:
                     v = corpus.verdict(doc_id)
-                    entry = v.to_dict() if v is not None else {"id": doc_id, "duplicate": True}
+                    entry = v.to_dict() if v is not None else {"doc_id": doc_id, "duplicate": True}
                     _write(rep, entry)
                     removed += 1
         progress.close()
@@ -199,7 +199,7 @@ def _written_ids(path: str, field: str) -> set[str]:
                 rec = json.loads(raw)
             except json.JSONDecodeError:
                 break
-            ids.add(str(rec[field]))
+            ids.add(str(rec[field] if field in rec else rec["id"]))  # "id": older reports
             good += len(raw)
     if good != os.path.getsize(path):
         with open(path, "r+b") as fh:
@@ -225,20 +225,7 @@ def _run_spark(args: argparse.Namespace, config: CorpusConfig) -> int:
     spark = session(args.spark)
     try:
         df = read_documents(spark, args.input)
-        kept, removed = deduplicate(
-            df,
-            text_col=args.text_field,
-            id_col=args.id_field,
-            threshold=config.min_jaccard,
-            keep=config.keep,
-            num_perm=config.num_perm,
-            bands=config.bands,
-            rows=config.rows,
-            word_shingle=config.word_shingle,
-            char_shingle=config.char_shingle,
-            seed=config.seed,
-            max_bucket=config.max_bucket,
-        )
+        kept, removed = deduplicate(df, config, text_col=args.text_field, id_col=args.id_field)
         write_documents(kept, args.output)
         write_documents(removed, _removed_path(args))
     finally:
