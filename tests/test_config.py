@@ -25,7 +25,7 @@ def test_frozen_and_keyword_only() -> None:
         ("threshold", "high", "threshold must be a number"),
         ("threshold", float("nan"), "threshold must be a number"),
         ("keep", "last", "keep must be one of 'first', 'longest', got 'last'"),
-        ("scope", "page", "scope must be one of 'adjacent', 'runs', 'document'"),
+        ("scope", "pages", "scope must be one of 'adjacent', 'runs', 'page', 'document'"),
         ("segment", "words", "segment must be one of"),
         ("min_run", 1, "min_run must be a whole number from 2"),
         ("min_chars", -1, "min_chars must be a whole number from 0"),

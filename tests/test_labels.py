@@ -111,8 +111,23 @@ def test_sentence_copies_counts_only_kept_sentence_like_repeats() -> None:
     sentence = "The council voted on Monday to close the old bridge for repairs."
     lines = ["Intro", sentence, "Photo: AP", sentence, "Short line.", "Short line."]
     keep_all = Method("keep-all", lambda ls: [True] * len(ls))
-    assert labelled.sentence_copies(keep_all, [("p", lines)])[:2] == (1, 1)
-    assert labelled.sentence_copies(get_method("exact-line"), [("p", lines)])[:2] == (0, 0)
+    page = ("p", lines, "Intro\nSomething else.")
+    assert labelled.sentence_copies(keep_all, [page]) == (1, 1, [("p", 3)])
+    assert labelled.sentence_copies(get_method("exact-line"), [page])[:2] == (0, 0)
+    # a repeat that the reference prints too is no missed copy
+    meant = ("p", lines, f"{sentence}\nIn between.\n{sentence}")
+    assert labelled.sentence_copies(keep_all, [meant])[:2] == (0, 0)
+
+
+def test_credit_words_are_not_information() -> None:
+    lines = [
+        "Rain floods the old town square",
+        "Rain floods the old town square (Photo: Jane Roe/AP)",
+    ]
+    assert labelled.lost_information(lines, [True, False]) == []
+    assert labelled.lost_information(
+        ["Rain floods the square", "Rain floods the old town"], [True, False]
+    ) == [1]
 
 
 DATA = _data_dir()
