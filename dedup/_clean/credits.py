@@ -152,46 +152,43 @@ _SEPARATOR: Final = r"(?:\s*(?::|\.{2,}|\u2026|/|\||=|\s-)\s*|\s+by\s+|\s+courte
 
 # Each pattern is tried right to left ((?r)), so the end anchor fails fast on lines
 # without a credit.
-_TRAILING: Final = (
+_TRAILING_PARTS: Final = (
     # a bracketed credit or place: "(AP Photo/John Roe, File)", "[File: Reuters]", "(共同)"
-    regex.compile(
-        rf"(?r)\s*[(\[](?=[^()\[\]]{{0,80}}?(?:(?<![\p{{L}}])(?:{_CREDIT}|{_AGENCY}|{_PLACE})"
+    (
+        rf"\s*[(\[](?=[^()\[\]]{{0,80}}?(?:(?<![\p{{L}}])(?:{_CREDIT}|{_AGENCY}|{_PLACE})"
         rf"(?![\p{{L}}])|(?:{_CREDIT}|{_AGENCY})(?=[^\p{{L}}]|[{_SPACELESS}])))"
-        rf"[^()\[\]\n]{{1,80}}[)\]]\s*$",
-        regex.IGNORECASE,
+        rf"[^()\[\]\n]{{1,80}}[)\]]\s*$"
     ),
     # introduced by a credit word: "Photo: Reuters", "Photo by AFP", "Credit...John Doe/The
     # New York Times", "Image source, Getty Images", "Crédits photo : Jane Roe", "图/新华社"
-    regex.compile(
-        rf"(?r)(?:{_APART}|(?<=\s))(?<!(?:{_AGENCY})\s+)(?:(?:{_CREDIT}){_SEPARATOR}|(?:image\s+)?source\s*,\s*)"
-        rf"{_CREDIT_TAIL}\s*$",
-        regex.IGNORECASE,
+    (
+        rf"(?:{_APART}|(?<=\s))(?<!(?:{_AGENCY})\s+)(?:(?:{_CREDIT}){_SEPARATOR}|(?:image\s+)?source\s*,\s*)"
+        rf"{_CREDIT_TAIL}\s*$"
     ),
     # an agency after a name and a separator: "Jane Roe/Getty Images", "Jane Roe - Getty
     # Images"; "AP Photo/John Roe", "REUTERS/Jane Doe"
-    regex.compile(
-        rf"(?r)(?:^|(?<=[\s.!?;:,)\]\"'\u3002]))(?:{_NAME}\s*[/|\-]\s*(?:{_AGENCY})"
-        rf"|(?:{_AGENCY})(?:\s+photos?)?\s*/\s*{_NAME}(?:\s*,\s*file)?)\s*$",
-        regex.IGNORECASE,
+    (
+        rf"(?:^|(?<=[\s.!?;:,)\]\"'\u3002]))(?:{_NAME}\s*[/|\-]\s*(?:{_AGENCY})"
+        rf"|(?:{_AGENCY})(?:\s+photos?)?\s*/\s*{_NAME}(?:\s*,\s*file)?)\s*$"
     ),
     # an agency on its own, set apart: "... on Sunday. Reuters", "AFP Photo", "=共同"
-    regex.compile(
-        rf"(?r){_APART}(?:{_AGENCY})(?:\s+(?:photos?|images?|pictures?|files?))?\s*$",
-        regex.IGNORECASE,
-    ),
+    (rf"{_APART}(?:{_AGENCY})(?:\s+(?:photos?|images?|pictures?|files?))?\s*$"),
     # a copyright line: "© Jane Roe", "(c) Reuters 2024"
-    regex.compile(
-        rf"(?r)\s*[|/\-(\[]?\s*(?:\u00a9|\(c\))\s*(?:\d{{4}}\s*)?{_CREDIT_TAIL}(?:\s*\d{{4}})?"
-        rf"\s*[)\]]?\s*$",
-        regex.IGNORECASE,
+    (
+        rf"\s*[|/\-(\[]?\s*(?:\u00a9|\(c\))\s*(?:\d{{4}}\s*)?{_CREDIT_TAIL}(?:\s*\d{{4}})?"
+        rf"\s*[)\]]?\s*$"
     ),
     # page furniture: "... image", "... thumbnail", "…more … less", "... More »"
-    regex.compile(
-        rf"(?r)(?:(?<=[\p{{L}}\p{{N}}.!?\"')\]])\s+(?:{_RESIDUE_WORDS})"
+    (
+        rf"(?:(?<=[\p{{L}}\p{{N}}.!?\"')\]])\s+(?:{_RESIDUE_WORDS})"
         rf"|\s*(?:\.{{3}}|\u2026)\s*(?:{_RESIDUE})(?:\s*(?:\.{{3}}|\u2026)\s*(?:{_RESIDUE}))?)"
-        rf"\s*[\u00bb\u203a>\u2192]?\s*$",
-        regex.IGNORECASE,
+        rf"\s*[\u00bb\u203a>\u2192]?\s*$"
     ),
+)
+# One pattern, tried right to left ((?r)) so the end anchor fails fast on lines without a
+# frame; at the end of the line the alternatives are tried in the order above.
+_TRAILING: Final = regex.compile(
+    "(?r)" + "|".join(f"(?:{part})" for part in _TRAILING_PARTS), regex.IGNORECASE
 )
 _LEADING: Final = (
     # "Pictured: ", "FILE - ", "Image caption ", "Read more: ", "Share All sharing options
@@ -214,7 +211,7 @@ _INNER_PLACE: Final = regex.compile(
 _TAIL: Final = 90
 """A trailing frame is looked for in the last this many characters of a line."""
 _TRIGGER_END: Final = frozenset(")]\u00bb\u203a>\u2192")
-_TAIL_MARKS: Final = ("/", ":", "=", "|", "\u2026", "...", " - ", "\u00a9", "(", "(c)", "(C)")
+_TAIL_MARKS: Final = ("/", "=", "|", "\u2026", "...", "\u00a9", "(c)", "(C)")
 
 
 def _trailing_words() -> frozenset[str]:
@@ -229,6 +226,7 @@ def _leading_words() -> frozenset[str]:
 
 
 _LAST_WORDS: Final = _trailing_words()
+_CREDIT_LAST_WORDS: Final = frozenset(w.split()[-1].casefold() for w in CREDIT_WORDS)
 _FIRST_WORDS: Final = _leading_words()
 _WORD_EDGE: Final = ".,;:!?\"'()[]|/-=\u2026\u00bb\u203a>\u2192"
 
@@ -254,13 +252,10 @@ def strip_frame(line: str) -> str:
     for _ in range(3):  # a credit and page furniture may both be there
         if not line or not _may_end_in_frame(line):
             break
-        for pattern in _TRAILING:
-            stripped = pattern.sub("", line, count=1)
-            if stripped != line:
-                line = stripped
-                break
-        else:
+        stripped = _TRAILING.sub("", line, count=1)
+        if stripped == line:
             break
+        line = stripped
     if line and _may_start_with_frame(line):
         for pattern in _LEADING:
             line = pattern.sub("", line, count=1)
@@ -274,6 +269,12 @@ def _may_end_in_frame(line: str) -> bool:
     tail = line[-_TAIL:]
     if any(mark in tail for mark in _TAIL_MARKS):
         return True
+    for separator in (":", " by "):
+        at = tail.rfind(separator)
+        if at > 0:
+            before = tail[:at].rsplit(None, 1)[-1:] or [""]
+            if before[0].strip(_WORD_EDGE).casefold() in _CREDIT_LAST_WORDS:
+                return True
     last = tail.rsplit(None, 1)[-1].strip(_WORD_EDGE).casefold()
     return last in _LAST_WORDS or not last.isascii()
 

@@ -14,11 +14,11 @@ every guard, or a part of the kept copy's words in their order. Where it may sta
 * ``gap`` (scope ``"page"`` and ``"document"``): the kept unit is one of the last
   ``window`` kept units, with other lines between: alt text, headline and figcaption; a
   lightbox caption, gallery title and caption; a copy behind a credit line. Captions and
-  sentences (and headings, as exact copies) qualify, as exact copies, near-duplicates or
-  contained copies (every word of the copy stands in the kept unit, in order, and the
-  copy has at least half of its words: "Cover image of The Book by Jane Roe" / "The Book
-  by Jane Roe"). Lines that start with a label ("Response Test: ...") do not: templated
-  lines repeat on purpose.
+  sentences qualify, as exact copies or as contained copies (every word of the copy
+  stands in the kept unit, in order, and the copy has at least half of its words:
+  "Cover image of The Book by Jane Roe" / "The Book by Jane Roe"). Headings, short
+  lines, lines that start with a label ("Response Test: ...") and lines printed in three
+  or more places (under every product) do not: they repeat on purpose.
 * ``run`` (every scope but ``"adjacent"``): the unit stands in a run of at least
   ``min_run`` consecutive units that each repeat, exactly, a unit earlier in the text: a
   block of paragraphs printed twice, or a gallery that repeats the captions scattered
@@ -170,28 +170,42 @@ class _Decider:
     def _gap(self, j: int) -> _Found | None:
         """A copy of one of the last ``window`` kept units, with lines in between, or a
         contained copy of the unit just before."""
-        if not self._caption_like(j) or self.group[j] in self.templated or self._answer(j):
+        group = self.group
+        if group[j] in self.templated:
             return None
-        texts, group = self.texts, self.group
+        size = len(self.texts[j])
         for i in reversed(self.recent):
-            if i == self.prev or not self._caption_like(i):
+            if i == self.prev:
                 continue  # the unit just before was tried as adjacent
-            if group[i] == group[j]:
-                if len(texts[j]) < _MIN_GAP_CHARS or self.keys.info(j).kind is Kind.HEADING:
-                    continue  # a short line or a heading: a list item, a TOC entry
-                return i, 1.0, _exact_rule(self.keys, i, j), "gap"
-            m = self.verified.check(i, j)
-            if m is not None:
-                return i, m.similarity, m.rule, "gap"
-            share = _contained(texts[j], texts[i])
-            if share:
-                return i, share, Rule.CONTAINED, "gap"
+            other = len(self.texts[i])
+            if group[i] == group[j] or size < other <= 3 * size:  # a copy, or may hold one
+                found = self._copy_at_gap(i, j)
+                if found is not None:
+                    return found
         prev = self.prev
-        if prev >= 0 and self._caption_like(prev):
-            share = _contained(texts[j], texts[prev])
-            if share:
+        if prev >= 0:
+            share = _contained(self.texts[j], self.texts[prev])
+            if share and self._caption_like(prev) and self._caption_like(j):
                 return prev, share, Rule.CONTAINED, "adjacent"
         return None
+
+    def _copy_at_gap(self, i: int, j: int) -> _Found | None:
+        """Unit ``j`` as a copy of ``i`` with other units between; kinds are looked at
+        only once the words match (most units match nothing)."""
+        texts = self.texts
+        if self.group[i] == self.group[j]:
+            if len(texts[j]) < _MIN_GAP_CHARS or not self._gap_pair(i, j):
+                return None
+            if self.keys.info(j).kind is Kind.HEADING:
+                return None  # a short line or a heading: a list item, a TOC entry
+            return i, 1.0, _exact_rule(self.keys, i, j), "gap"
+        share = _contained(texts[j], texts[i])
+        if share and self._gap_pair(i, j):
+            return i, share, Rule.CONTAINED, "gap"
+        return None
+
+    def _gap_pair(self, i: int, j: int) -> bool:
+        return self._caption_like(j) and self._caption_like(i) and not self._answer(j)
 
     def _distant(self, j: int) -> _Found | None:
         """An exact copy of a long sentence-like unit anywhere before."""
@@ -298,13 +312,19 @@ def _contained(short: str, long: str) -> float:
     >>> _contained("jane roe the book", "cover of the book by jane roe")
     0.0
     """
-    if len(short) >= len(long) or short.count(" ") + 1 < _MIN_CONTAINED_WORDS:
+    if len(short) >= len(long) or 3 * len(short) < len(long):
+        return 0.0  # as long or longer, or far too short to have half the words
+    first, _, rest = short.partition(" ")
+    if f" {first} " not in f" {long} " or rest.rpartition(" ")[2] not in long:
+        return 0.0  # the first and last words must be there
+    n_short = short.count(" ") + 1
+    if n_short < _MIN_CONTAINED_WORDS:
+        return 0.0
+    share = n_short / (long.count(" ") + 1)
+    if share < _MIN_CONTAINED_SHARE:
         return 0.0
     words = short.split(" ")
     longer = long.split(" ")
-    share = len(words) / len(longer)
-    if share < _MIN_CONTAINED_SHARE:
-        return 0.0
     rest = iter(longer)
     if all(word in rest for word in words):
         return round(share, 4)
@@ -354,7 +374,7 @@ def _block_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> Iter
     offset = 0
     for p, j in enumerate(seq):
         g = group[j]
-        blockable = not config.protect_structure or keys.info(j).kind in _BLOCK_KINDS
+        blockable = g != j and (not config.protect_structure or keys.info(j).kind in _BLOCK_KINDS)
         if run and blockable and group[seq[p - offset]] == g:
             run.append(j)
         else:
