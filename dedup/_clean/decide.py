@@ -314,8 +314,8 @@ def _contained(short: str, long: str) -> float:
     """
     if len(short) >= len(long) or 3 * len(short) < len(long):
         return 0.0  # as long or longer, or far too short to have half the words
-    first, _, rest = short.partition(" ")
-    if f" {first} " not in f" {long} " or rest.rpartition(" ")[2] not in long:
+    first, _, tail = short.partition(" ")
+    if f" {first} " not in f" {long} " or tail.rpartition(" ")[2] not in long:
         return 0.0  # the first and last words must be there
     n_short = short.count(" ") + 1
     if n_short < _MIN_CONTAINED_WORDS:
@@ -323,10 +323,8 @@ def _contained(short: str, long: str) -> float:
     share = n_short / (long.count(" ") + 1)
     if share < _MIN_CONTAINED_SHARE:
         return 0.0
-    words = short.split(" ")
-    longer = long.split(" ")
-    rest = iter(longer)
-    if all(word in rest for word in words):
+    rest = iter(long.split(" "))
+    if all(word in rest for word in short.split(" ")):
         return round(share, 4)
     return 0.0
 
