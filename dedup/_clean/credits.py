@@ -211,7 +211,8 @@ _INNER_PLACE: Final = regex.compile(
 _TAIL: Final = 90
 """A trailing frame is looked for in the last this many characters of a line."""
 _TRIGGER_END: Final = frozenset(")]\u00bb\u203a>\u2192")
-_TAIL_MARKS: Final = ("/", "=", "|", "\u2026", "...", "\u00a9", "(c)", "(C)")
+_TAIL_CHARS: Final = frozenset("/=|\u2026\u00a9")
+_TAIL_MARKS: Final = ("...", "(c)", "(C)")
 
 
 def _trailing_words() -> frozenset[str]:
@@ -267,7 +268,11 @@ def _may_end_in_frame(line: str) -> bool:
     if line[-1] in _TRIGGER_END:
         return True
     tail = line[-_TAIL:]
-    if any(mark in tail for mark in _TAIL_MARKS):
+    if (
+        not _TAIL_CHARS.isdisjoint(tail)
+        or ("." in tail or "(" in tail)
+        and any(mark in tail for mark in _TAIL_MARKS)
+    ):
         return True
     for separator in (":", " by "):
         at = tail.rfind(separator)

@@ -100,7 +100,9 @@ class _Decider:
         self.since_major = 0  # units left standing since prev_major
         self.recent: deque[int] = deque(maxlen=config.window)  # kept units that are not minor
         self.last_seen = -1  # the nearest unit before, kept or not, that is not transparent
+        self.kept: list[int] = []  # every kept unit, in order
         self.heads: dict[str, list[int]] = {}  # first words -> kept units, for teasers
+        self.headed = 0  # how many of self.kept are in self.heads
         self.templated = _templated(self.group) if self.page else frozenset()
         self.in_run = (
             _copy_runs(keys, self.group, config, self.templated)
@@ -135,8 +137,7 @@ class _Decider:
             self.prev_major, self.since_major = j, 0
             self.recent.append(j)
         self.group_rep.setdefault(self.group[j], j)
-        if self.page and text.count(" ") + 1 >= _MIN_TEASER_WORDS:
-            self.heads.setdefault(_head(text), []).append(j)
+        self.kept.append(j)
 
     def _find(self, j: int, text: str) -> _Found | None:
         found = self._in_run(j)
@@ -228,6 +229,9 @@ class _Decider:
         text = self.texts[j]
         if text.count(" ") + 1 < _MIN_TEASER_WORDS:
             return None
+        for i in self.kept[self.headed :]:  # indexed only once a teaser turns up
+            self.heads.setdefault(_head(self.texts[i]), []).append(i)
+        self.headed = len(self.kept)
         for i in reversed(self.heads.get(_head(text), ())[-_TEASER_CANDIDATES:]):
             longer = self.texts[i]
             if len(longer) > len(text) and longer.startswith(text + " "):
