@@ -268,10 +268,8 @@ def _may_end_in_frame(line: str) -> bool:
     if line[-1] in _TRIGGER_END:
         return True
     tail = line[-_TAIL:]
-    if (
-        not _TAIL_CHARS.isdisjoint(tail)
-        or ("." in tail or "(" in tail)
-        and any(mark in tail for mark in _TAIL_MARKS)
+    if not _TAIL_CHARS.isdisjoint(tail) or (
+        ("." in tail or "(" in tail) and any(mark in tail for mark in _TAIL_MARKS)
     ):
         return True
     for separator in (":", " by "):
