@@ -146,7 +146,7 @@ _APART: Final = (
 _CREDIT_TAIL: Final = (
     rf"(?:(?:{_NAME_WORD}|{_AGENCY}|(?:via|for|by|and|of|the|from|at|de|courtesy|file|files"
     rf"|handout|staff|archive|archives|photographer"
-    rf"|(?<![{_SPACELESS}])[{_SPACELESS}]+(?![{_SPACELESS}])))[\s/,&;:\-]*){{1,8}}"
+    rf"|(?<![{_SPACELESS}])[{_SPACELESS}]+(?![{_SPACELESS}])))[\s/,&;:\-]*+){{1,8}}"
 )
 _SEPARATOR: Final = r"(?:\s*(?::|\.{2,}|\u2026|/|\||=|\s-)\s*|\s+by\s+|\s+courtesy(?:\s+of)?\s+)"
 
@@ -157,32 +157,32 @@ _TRAILING_PARTS: Final = (
     (
         rf"\s*[(\[](?=[^()\[\]]{{0,80}}?(?:(?<![\p{{L}}])(?:{_CREDIT}|{_AGENCY}|{_PLACE})"
         rf"(?![\p{{L}}])|(?:{_CREDIT}|{_AGENCY})(?=[^\p{{L}}]|[{_SPACELESS}])))"
-        rf"[^()\[\]\n]{{1,80}}[)\]]\s*$"
+        rf"[^()\[\]\n]{{1,80}}[)\]]$"
     ),
     # introduced by a credit word: "Photo: Reuters", "Photo by AFP", "Credit...John Doe/The
     # New York Times", "Image source, Getty Images", "Crédits photo : Jane Roe", "图/新华社"
     (
         rf"(?:{_APART}|(?<=\s))(?<!(?:{_AGENCY})\s+)(?:(?:{_CREDIT}){_SEPARATOR}|(?:image\s+)?source\s*,\s*)"
-        rf"{_CREDIT_TAIL}\s*$"
+        rf"{_CREDIT_TAIL}$"
     ),
     # an agency after a name and a separator: "Jane Roe/Getty Images", "Jane Roe - Getty
     # Images"; "AP Photo/John Roe", "REUTERS/Jane Doe"
     (
         rf"(?:^|(?<=[\s.!?;:,)\]\"'\u3002]))(?:{_NAME}\s*[/|\-]\s*(?:{_AGENCY})"
-        rf"|(?:{_AGENCY})(?:\s+photos?)?\s*/\s*{_NAME}(?:\s*,\s*file)?)\s*$"
+        rf"|(?:{_AGENCY})(?:\s+photos?)?\s*/\s*{_NAME}(?:\s*,\s*file)?)$"
     ),
     # an agency on its own, set apart: "... on Sunday. Reuters", "AFP Photo", "=共同"
-    (rf"{_APART}(?:{_AGENCY})(?:\s+(?:photos?|images?|pictures?|files?))?\s*$"),
+    (rf"{_APART}(?:{_AGENCY})(?:\s+(?:photos?|images?|pictures?|files?))?$"),
     # a copyright line: "© Jane Roe", "(c) Reuters 2024"
     (
-        rf"\s*[|/\-(\[]?\s*(?:\u00a9|\(c\))\s*(?:\d{{4}}\s*)?{_CREDIT_TAIL}(?:\s*\d{{4}})?"
-        rf"\s*[)\]]?\s*$"
+        rf"(?:\s*[|/\-(\[])?\s*(?:\u00a9|\(c\))\s*(?:\d{{4}}\s+)?{_CREDIT_TAIL}"
+        rf"(?:\d{{4}})?[)\]]?$"
     ),
     # page furniture: "... image", "... thumbnail", "…more … less", "... More »"
     (
         rf"(?:(?<=[\p{{L}}\p{{N}}.!?\"')\]])\s+(?:{_RESIDUE_WORDS})"
         rf"|\s*(?:\.{{3}}|\u2026)\s*(?:{_RESIDUE})(?:\s*(?:\.{{3}}|\u2026)\s*(?:{_RESIDUE}))?)"
-        rf"\s*[\u00bb\u203a>\u2192]?\s*$"
+        rf"(?:\s*[\u00bb\u203a>\u2192])?$"
     ),
 )
 # One pattern, tried right to left ((?r)) so the end anchor fails fast on lines without a
@@ -205,7 +205,7 @@ _LEADING: Final = (
 
 # "(pictured)", "(left, file)" anywhere in the line
 _INNER_PLACE: Final = regex.compile(
-    rf"\s*\(\s*(?:{_PLACE})(?:\s*[,;/]\s*(?:{_PLACE}))*\s*\)", regex.IGNORECASE
+    rf"\(\s*(?:{_PLACE})(?:\s*[,;/]\s*(?:{_PLACE}))*\s*\)", regex.IGNORECASE
 )
 
 _TAIL: Final = 90
@@ -249,7 +249,7 @@ def strip_frame(line: str) -> str:
     if not line:
         return line
     if "(" in line:
-        line = _INNER_PLACE.sub("", line)
+        line = " ".join(_INNER_PLACE.sub("", line).split())
     for _ in range(3):  # a credit and page furniture may both be there
         if not line or not _may_end_in_frame(line):
             break
