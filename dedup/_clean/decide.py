@@ -46,26 +46,32 @@ def decide(
     group_rep: dict[int, int] = {}  # exact group -> the kept member
     prev = -1  # the nearest kept unit so far
     prev_major = -1  # the nearest kept unit that is not minor
+    # Units not removed since prev / prev_major (kept running, so each step is O(1)).
+    between, between_major = 0, 0
     in_run = _copy_runs(keys, group, config) if config.scope != "adjacent" else frozenset()
 
     for j, text in enumerate(texts):
         if is_transparent(text, config):
+            between += 1
+            between_major += 1
             continue
         minor = is_minor(text, config)
         found = _in_run(keys, group, group_rep, j, in_run)
         if found is None:
-            found = _adjacent(keys, group, verified, removed, prev, j, config)
+            found = _adjacent(keys, group, verified, between, prev, j, config)
         if found is None and not minor and prev_major != prev:
-            found = _adjacent(keys, group, verified, removed, prev_major, j, config)
+            found = _adjacent(keys, group, verified, between_major, prev_major, j, config)
         if found is None and config.scope == "document":
             found = _distant(keys, group, group_rep, near, removed, j, config)
         never = config.protect_structure and found is not None
         if never and keys.info(j).kind in _NEVER_REMOVED:
             found = None
         if found is None:
-            prev = j
-            if not minor:
-                prev_major = j
+            prev, between = j, 0
+            if minor:
+                between_major += 1
+            else:
+                prev_major, between_major = j, 0
             group_rep.setdefault(group[j], j)
             continue
         kept, similarity, rule, position = found
@@ -117,14 +123,14 @@ def _adjacent(
     keys: Keys,
     group: tuple[int, ...],
     verified: Verification,
-    removed: dict[int, Decision],
+    between: int,
     prev: int,
     j: int,
     config: CleanConfig,
 ) -> _Found | None:
+    """``between``: how many units between ``prev`` and ``j`` are not removed."""
     if prev < 0:
         return None
-    between = sum(1 for k in range(prev + 1, j) if k not in removed)
     if between > _MAX_BETWEEN:
         return None  # a flattened table or list, not a caption and its copy
     if group[prev] == group[j]:
