@@ -356,7 +356,9 @@ def test_one_five_megabyte_line() -> None:
     assert elapsed < 60, f"a 5 MB line took {elapsed:.1f} s"
 
 
-def _clean_growth(make: Callable[[int], str], n: int, factor: int = 8) -> float:
+def _clean_growth(
+    make: Callable[[int], str], n: int, factor: int = 8, config: CleanConfig | None = None
+) -> float:
     """How much longer ``clean`` takes on ``make(factor * n)`` than on ``make(n)``
     (best of 3 each; linear is about ``factor``)."""
 
@@ -364,7 +366,7 @@ def _clean_growth(make: Callable[[int], str], n: int, factor: int = 8) -> float:
         times = []
         for _ in range(3):
             started = time.perf_counter()
-            dedup.clean(text)
+            dedup.clean(text, config)
             times.append(time.perf_counter() - started)
         return min(times)
 
@@ -373,6 +375,86 @@ def _clean_growth(make: Callable[[int], str], n: int, factor: int = 8) -> float:
 
 def test_long_lines_of_letters_stay_linear() -> None:
     assert _clean_growth(lambda n: "Crowds gather in the square " * n, 2_000) < 3 * 8
+
+
+_CAPTION = "Crowds gather in the main square now"  # 36 characters
+_SENTENCE = "Crowds gather in the main square of the old city as the storm reaches the harbour"
+_BLOCK = (
+    "Crowds gather in the main square as the storm reaches the harbour.\n"
+    "Police closed the bridge to traffic after the river rose overnight.\n"
+    "The council votes today on new flood defences for the old city.\n"
+)
+
+
+def _made_up_word(k: int) -> str:
+    """A different word for every ``k``, without digits (digits would trip the numbers
+    guard, and the lines would no longer be near-identical)."""
+    letters = "zo"
+    while True:
+        letters += "bcdfghjklmnpqrstvwz"[k % 19]
+        k //= 19
+        if not k:
+            return letters
+
+
+def _one_word_changed(n: int) -> str:
+    words = _SENTENCE.split()
+    lines = []
+    for k in range(n):
+        changed = list(words)
+        changed[k % len(words)] = _made_up_word(k)
+        lines.append(" ".join(changed))
+    return "\n".join(lines) + "\n"
+
+
+# Degenerate documents: what a broken scraper or a hostile page can emit, as (make(n), n,
+# options). Figures in docs/reliability.md ("Degenerate input").
+_DOCUMENT = CleanConfig(scope="document")
+DEGENERATE_SHAPES: dict[str, tuple[Callable[[int], str], int, CleanConfig | None]] = {
+    "identical lines": (lambda n: (_CAPTION + "\n") * n, 2_000, None),
+    "one template, numbers differ": (
+        lambda n: "".join(f"Crowds gather in the main square at {k} pm today\n" for k in range(n)),
+        1_000,
+        None,
+    ),
+    "near-identical lines": (_one_word_changed, 1_000, None),
+    "one unit of n words": (
+        lambda n: " ".join(_WORDS[k % len(_WORDS)] for k in range(n)),
+        200_000,
+        None,
+    ),
+    "one-word units": (
+        lambda n: "".join(_WORDS[k % len(_WORDS)] + "\n" for k in range(n)),
+        5_000,
+        None,
+    ),
+    "a 3-line block repeated": (lambda n: (_BLOCK + "\n") * n, 1_000, None),
+    "identical lines, document scope": (lambda n: (_CAPTION + "\n") * n, 2_000, _DOCUMENT),
+    "a 3-line block repeated, document scope": (
+        lambda n: (_BLOCK + "\n") * n,
+        1_000,
+        _DOCUMENT,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        *DEGENERATE_SHAPES,
+        pytest.param("near-identical lines, document scope", marks=pytest.mark.slow),
+    ],
+)
+def test_degenerate_input_stays_linear(shape: str) -> None:
+    """8x the units takes about 8x the time (quadratic would be 64x). Regression: 10^5
+    identical caption lines took about 5 minutes, 10^4 took 3 s, before a running count
+    replaced a recount of the units between a unit and its kept neighbour."""
+    if shape == "near-identical lines, document scope":  # the MinHash LSH path: 20 s
+        make, n, config = _one_word_changed, 2_500, _DOCUMENT
+    else:
+        make, n, config = DEGENERATE_SHAPES[shape]
+    ratio = _clean_growth(make, n, config=config)
+    assert ratio < 3 * 8, f"{shape}: 8x the input took {ratio:.1f}x the time"
 
 
 def test_trailing_blanks_after_a_colon() -> None:

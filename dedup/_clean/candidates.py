@@ -28,6 +28,7 @@ _MIN_LENGTH_RATIO: Final = 0.75
 _BANDS: Final = 21
 _ROWS: Final = 3
 _MAX_BUCKET: Final = 64
+_CHUNK_TEXTS: Final = 1024  # texts whose MinHash signatures are computed at once
 _BAND_MIX: Final = 0x9E3779B97F4A7C15
 _CHAR_GRAM: Final = 3
 _SPACELESS_WORD_LENGTH: Final = 12  # average "word" longer than this: no spaces in script
@@ -140,9 +141,16 @@ def _lsh_pairs(texts: list[str], config: CleanConfig) -> set[Pair]:
     a = rng.integers(0, 2**63, size=width, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
     b = rng.integers(0, 2**63, size=width, dtype=np.uint64)
     values = np.asarray(hashes, dtype=np.uint64)[:, None]
-    permuted = (values * a + b) >> np.uint64(32)
     firsts = np.flatnonzero(np.diff(np.asarray(owners), prepend=-1))
-    signatures = np.minimum.reduceat(permuted, firsts, axis=0).reshape(len(texts), _BANDS, _ROWS)
+    # A slice of whole texts at a time: the (shingles x permutations) temporaries stay
+    # small, so time grows linearly with the text instead of with memory traffic.
+    parts = []
+    for lo in range(0, len(firsts), _CHUNK_TEXTS):
+        chunk = firsts[lo : lo + _CHUNK_TEXTS]
+        stop = firsts[lo + _CHUNK_TEXTS] if lo + _CHUNK_TEXTS < len(firsts) else len(values)
+        permuted = (values[chunk[0] : stop] * a + b) >> np.uint64(32)
+        parts.append(np.minimum.reduceat(permuted, chunk - chunk[0], axis=0))
+    signatures = np.concatenate(parts).reshape(len(texts), _BANDS, _ROWS)
     # One 64-bit key per band (a collision only adds a candidate, never removes one).
     band_keys = signatures[:, :, 0]
     for row in range(1, _ROWS):

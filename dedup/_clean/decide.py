@@ -199,7 +199,8 @@ def _copy_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> froze
 
 
 def _exact_rule(keys: Keys, i: int, j: int) -> Rule:
-    return Rule.EXACT if keys.raws[i].strip() == keys.raws[j].strip() else Rule.NORMALIZED
+    a, b = keys.raws[i], keys.raws[j]
+    return Rule.EXACT if a == b or a.strip() == b.strip() else Rule.NORMALIZED
 
 
 def _length(keys: Keys, u: int) -> int:

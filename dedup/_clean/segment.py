@@ -64,9 +64,17 @@ def segment(text: str, mode: SegmentMode = "auto") -> Segmentation:
     ends: list[int] = []
     line_ends: list[int] = []
     block_units: list[tuple[int, ...]] = []
+    wrapped: dict[str, bool] = {}  # by the block's text: a repeated block is read once
     for block in blocks:
         first = len(starts)
-        if mode == "block" or (mode == "auto" and _looks_wrapped(text, block)):
+        if mode == "auto" and len(block) > 1:
+            whole = text[block[0][0] : block[-1][1]]
+            found = wrapped.get(whole)
+            if found is None:
+                found = wrapped[whole] = _looks_wrapped(text, block)
+        else:
+            found = False
+        if mode == "block" or found:
             starts.append(block[0][0])
             ends.append(block[-1][1])
             line_ends.append(block[-1][2])
