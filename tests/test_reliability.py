@@ -57,21 +57,28 @@ KEEP_LONGEST_LINE_ENDING_BUG = False
 # --------------------------------------------------------------------------------------
 # The soundness check: the output is the input with whole removed units deleted.
 
-_TERMINATORS = ("\r\n", "\r", "\n")
+
+def _line_break(text: str) -> str:
+    """What ends a line of ``text``: ``\\n`` (so also ``\\r\\n``), or ``\\r`` in text
+    without any ``\\n`` (old Mac files). Elsewhere a lone ``\\r`` belongs to its line."""
+    return "\n" if "\n" in text or "\r" not in text else "\r"
 
 
 def _is_line_start(text: str, i: int) -> bool:
-    if i == 0 or i == len(text):
-        return True
-    before = text[i - 1]
-    return before == "\n" or (before == "\r" and text[i] != "\n")
+    return i == 0 or i == len(text) or text[i - 1] == _line_break(text)
 
 
 def _terminator_at(text: str, i: int) -> str:
-    for term in _TERMINATORS:
+    if _line_break(text) == "\r":
+        return "\r" if text.startswith("\r", i) else ""
+    for term in ("\r\n", "\n"):
         if text.startswith(term, i):
             return term
     return ""
+
+
+def _ends_with_terminator(text: str) -> bool:
+    return text.endswith(_line_break(text))
 
 
 def assert_sound(text: str, report: Report, config: CleanConfig | None = None) -> None:
@@ -111,7 +118,7 @@ def assert_sound(text: str, report: Report, config: CleanConfig | None = None) -
             # last kept one goes; the first span then takes that kept line's terminator
             # so the output has no final newline either (checked below: the spans from
             # here on cover the rest of the input without a gap).
-            assert text[n - 1] not in "\r\n", r
+            assert not _ends_with_terminator(text), r
             term = _terminator_at(text, start)
             assert term, r
             assert _is_line_start(text, start + len(term)), r
@@ -359,7 +366,9 @@ def test_one_five_megabyte_line() -> None:
     assert elapsed < 60, f"a 5 MB line took {elapsed:.1f} s"
 
 
-def _clean_growth(make: Callable[[int], str], n: int, factor: int = 8) -> float:
+def _clean_growth(
+    make: Callable[[int], str], n: int, factor: int = 8, config: CleanConfig | None = None
+) -> float:
     """How much longer ``clean`` takes on ``make(factor * n)`` than on ``make(n)``
     (best of 3 each; linear is about ``factor``)."""
 
@@ -367,7 +376,7 @@ def _clean_growth(make: Callable[[int], str], n: int, factor: int = 8) -> float:
         times = []
         for _ in range(3):
             started = time.perf_counter()
-            dedup.clean(text)
+            dedup.clean(text, config)
             times.append(time.perf_counter() - started)
         return min(times)
 
@@ -376,6 +385,86 @@ def _clean_growth(make: Callable[[int], str], n: int, factor: int = 8) -> float:
 
 def test_long_lines_of_letters_stay_linear() -> None:
     assert _clean_growth(lambda n: "Crowds gather in the square " * n, 2_000) < 3 * 8
+
+
+_CAPTION = "Crowds gather in the main square now"  # 36 characters
+_SENTENCE = "Crowds gather in the main square of the old city as the storm reaches the harbour"
+_BLOCK = (
+    "Crowds gather in the main square as the storm reaches the harbour.\n"
+    "Police closed the bridge to traffic after the river rose overnight.\n"
+    "The council votes today on new flood defences for the old city.\n"
+)
+
+
+def _made_up_word(k: int) -> str:
+    """A different word for every ``k``, without digits (digits would trip the numbers
+    guard, and the lines would no longer be near-identical)."""
+    letters = "zo"
+    while True:
+        letters += "bcdfghjklmnpqrstvwz"[k % 19]
+        k //= 19
+        if not k:
+            return letters
+
+
+def _one_word_changed(n: int) -> str:
+    words = _SENTENCE.split()
+    lines = []
+    for k in range(n):
+        changed = list(words)
+        changed[k % len(words)] = _made_up_word(k)
+        lines.append(" ".join(changed))
+    return "\n".join(lines) + "\n"
+
+
+# Degenerate documents: what a broken scraper or a hostile page can emit, as (make(n), n,
+# options). Figures in docs/reliability.md ("Degenerate input").
+_DOCUMENT = CleanConfig(scope="document")
+DEGENERATE_SHAPES: dict[str, tuple[Callable[[int], str], int, CleanConfig | None]] = {
+    "identical lines": (lambda n: (_CAPTION + "\n") * n, 2_000, None),
+    "one template, numbers differ": (
+        lambda n: "".join(f"Crowds gather in the main square at {k} pm today\n" for k in range(n)),
+        1_000,
+        None,
+    ),
+    "near-identical lines": (_one_word_changed, 1_000, None),
+    "one unit of n words": (
+        lambda n: " ".join(_WORDS[k % len(_WORDS)] for k in range(n)),
+        200_000,
+        None,
+    ),
+    "one-word units": (
+        lambda n: "".join(_WORDS[k % len(_WORDS)] + "\n" for k in range(n)),
+        5_000,
+        None,
+    ),
+    "a 3-line block repeated": (lambda n: (_BLOCK + "\n") * n, 1_000, None),
+    "identical lines, document scope": (lambda n: (_CAPTION + "\n") * n, 2_000, _DOCUMENT),
+    "a 3-line block repeated, document scope": (
+        lambda n: (_BLOCK + "\n") * n,
+        1_000,
+        _DOCUMENT,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        *DEGENERATE_SHAPES,
+        pytest.param("near-identical lines, document scope", marks=pytest.mark.slow),
+    ],
+)
+def test_degenerate_input_stays_linear(shape: str) -> None:
+    """8x the units takes about 8x the time (quadratic would be 64x). Regression: 10^5
+    identical caption lines took about 5 minutes, 10^4 took 3 s, before a running count
+    replaced a recount of the units between a unit and its kept neighbour."""
+    if shape == "near-identical lines, document scope":  # the MinHash LSH path: 20 s
+        make, n, config = _one_word_changed, 2_500, _DOCUMENT
+    else:
+        make, n, config = DEGENERATE_SHAPES[shape]
+    ratio = _clean_growth(make, n, config=config)
+    assert ratio < 3 * 8, f"{shape}: 8x the input took {ratio:.1f}x the time"
 
 
 def test_trailing_blanks_after_a_colon() -> None:
@@ -565,7 +654,7 @@ KNOWN_SLOW_PATTERNS: dict[str, str] = {}
 
 def test_every_module_pattern_is_found() -> None:
     """The discovery sees the patterns of the pipeline (guards the scan itself)."""
-    assert "dedup._clean.segment._LINE" in PATTERNS
+    assert "dedup._clean.segment._BULLET_START" in PATTERNS
     assert "dedup._clean.credits._TRAILING" in PATTERNS
     assert len(PATTERNS) >= 10
 
@@ -798,6 +887,42 @@ def test_line_ending_style_does_not_change_removals(text: str, config: CleanConf
             assert b.kept_span == (moved(a.kept_span[0]), moved(a.kept_span[1]))
             assert b.deleted_span == (moved(a.deleted_span[0]), moved(a.deleted_span[1]))
             assert (b.rule, b.position, b.similarity) == (a.rule, a.position, a.similarity)
+
+
+def _lines_read_by_newline(text: str, like: str) -> list[str]:
+    """``text``'s lines as a reader splitting on the line breaks of ``like`` (the input)
+    sees them: on ``\\n`` with ``\\r\\n`` read as ``\\n``, or on ``\\r`` in old Mac text."""
+    lines = text.replace("\r\n", "\n").split("\n") if "\n" in like else text.split("\r")
+    return lines[:-1] if lines and not lines[-1] else lines
+
+
+def _is_subsequence(short: list[str], long: list[str]) -> bool:
+    rest = iter(long)
+    return all(any(item == other for other in rest) for item in short)
+
+
+@given(documents(), configs)
+def test_output_lines_are_input_lines(text: str, config: CleanConfig) -> None:
+    """Read by ``\\n`` (``\\r\\n`` as ``\\n``), the output is the input minus some lines:
+    a lone ``\\r`` inside a ``\\n`` text is part of its line, never a line break, so no
+    output line is a piece of an input line glued to another."""
+    out = dedup.clean(text, config)
+    assert _is_subsequence(_lines_read_by_newline(out, text), _lines_read_by_newline(text, text)), (
+        text,
+        out,
+    )
+
+
+def test_lone_carriage_return_in_newline_text() -> None:
+    """Regression: the first line was cut at its lone ``\\r`` and its second half removed as
+    a copy of the first, which left a line that was never in the input."""
+    text = "Council votes today\rCouncil votes today\nEnd\n"
+    assert dedup.clean(text) == text
+    # In old Mac text (no \n at all) a lone \r is the line break.
+    mac = "Council votes today\rCouncil votes today\rEnd\r"
+    assert dedup.clean(mac) == "Council votes today\rEnd\r"
+    crlf = "Council votes today\r\nCouncil votes today\r\nEnd\r\n"
+    assert dedup.clean(crlf) == "Council votes today\r\nEnd\r\n"
 
 
 @pytest.mark.xfail(

@@ -67,15 +67,17 @@ class Keys:
 
     ``texts[i]`` is unit ``i``'s comparison key. What guards and structure rules need
     besides (numbers, names, kind of line) is worked out only for the units that reach
-    them, by :meth:`info`, and remembered for the rest of the call.
+    them, by :meth:`info`, and remembered for the rest of the call (once per distinct
+    unit text, so a text repeated many times costs one computation).
     """
 
-    __slots__ = ("_info", "raws", "texts")
+    __slots__ = ("_by_text", "_info", "raws", "texts")
 
     def __init__(self, texts: tuple[str, ...], raws: tuple[str, ...]) -> None:
         self.texts = texts
         self.raws = raws
         self._info: dict[int, Key] = {}
+        self._by_text: dict[tuple[str, str], Key] = {}
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -88,7 +90,11 @@ class Keys:
         """Everything known about unit ``i``'s text."""
         found = self._info.get(i)
         if found is None:
-            found = self._info[i] = _key(self.raws[i], self.texts[i])
+            pair = (self.raws[i], self.texts[i])
+            found = self._by_text.get(pair)
+            if found is None:
+                found = self._by_text[pair] = _key(*pair)
+            self._info[i] = found
         return found
 
 

@@ -9,7 +9,7 @@ from .candidates import candidates
 from .config import CleanConfig, resolve_config
 from .decide import decide
 from .normalize import normalize
-from .render import render
+from .render import cut, deleted_spans, render
 from .segment import segment
 from .types import Decision, Report, Segmentation
 from .verify import verify
@@ -39,7 +39,14 @@ def clean(text: str, config: CleanConfig | None = None, /, **overrides: Any) -> 
     >>> clean("Crowds gather in the square\\nCrowds gather in the square\\nThe end.")
     'Crowds gather in the square\\nThe end.'
     """
-    return explain(text, config, **overrides).text
+    check_text(text)
+    cfg = resolve_config(config, overrides)
+    seg = segment_checked(text, cfg)
+    decisions = find_copies(seg, cfg)
+    if not decisions:
+        return text
+    # What render() does for the report's text, without building the report.
+    return cut(text, deleted_spans(seg, {d.index for d in decisions}).values())
 
 
 def explain(text: str, config: CleanConfig | None = None, /, **overrides: Any) -> Report:

@@ -2,7 +2,9 @@
 
 A unit is a non-blank line (what most extractors emit: one paragraph per line, bullets one
 per line) or, for blocks that look like one hard-wrapped paragraph, the whole block. Line
-terminators ``\\r\\n``, ``\\r`` and ``\\n`` are all recognised and never altered.
+terminators ``\\r\\n`` and ``\\n`` are recognised, and a lone ``\\r`` too in text that has no
+``\\n`` at all (old Mac files); elsewhere a lone ``\\r`` belongs to its line. Terminators are
+never altered.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from .types import Segmentation
 
 __all__ = ["segment"]
 
-_LINE: Final = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _BULLET_START: Final = regex.compile(
     r"\s*(?:[-*+\u2022\u00b7\u25aa\u25e6\u25cf\u2013\u2014>]|\d{1,3}[.)])\s"
 )
@@ -64,9 +65,17 @@ def segment(text: str, mode: SegmentMode = "auto") -> Segmentation:
     ends: list[int] = []
     line_ends: list[int] = []
     block_units: list[tuple[int, ...]] = []
+    wrapped: dict[str, bool] = {}  # by the block's text: a repeated block is read once
     for block in blocks:
         first = len(starts)
-        if mode == "block" or (mode == "auto" and _looks_wrapped(text, block)):
+        if mode == "auto" and len(block) > 1:
+            whole = text[block[0][0] : block[-1][1]]
+            found = wrapped.get(whole)
+            if found is None:
+                found = wrapped[whole] = _looks_wrapped(text, block)
+        else:
+            found = False
+        if mode == "block" or found:
             starts.append(block[0][0])
             ends.append(block[-1][1])
             line_ends.append(block[-1][2])
@@ -82,25 +91,30 @@ def segment(text: str, mode: SegmentMode = "auto") -> Segmentation:
 
 
 def _lines(text: str) -> list[_Line]:
-    """Every line of ``text`` as (content start, content end, terminator end)."""
+    """Every line of ``text`` as (content start, content end, terminator end).
+
+    Lines end at ``\\n`` (the ``\\r`` of ``\\r\\n`` is part of the terminator). A lone
+    ``\\r`` ends a line only in text without any ``\\n``.
+
+    >>> _lines("a\\r\\nb\\rc\\n")
+    [(0, 1, 3), (3, 6, 7)]
+    >>> _lines("a\\rb")
+    [(0, 1, 2), (2, 3, 3)]
+    """
     out: list[_Line] = []
-    if "\r" not in text:
-        pos = 0
-        for line in text.split("\n"):
-            end = pos + len(line)
-            stop = end + 1 if end < len(text) else end
-            if pos < len(text):
+    has_newline = "\n" in text
+    sep = "\n" if has_newline or "\r" not in text else "\r"
+    pos = 0
+    size = len(text)
+    for line in text.split(sep):
+        end = pos + len(line)
+        stop = end + 1 if end < size else end
+        if pos < size:
+            if has_newline and end < size and line.endswith("\r"):
+                out.append((pos, end - 1, stop))
+            else:
                 out.append((pos, end, stop))
-            pos = stop
-        return out
-    for m in _LINE.finditer(text):
-        start, stop = m.span()
-        if start == stop:
-            break
-        end = stop
-        while end > start and text[end - 1] in "\r\n":
-            end -= 1
-        out.append((start, end, stop))
+        pos = stop
     return out
 
 

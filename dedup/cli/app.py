@@ -71,7 +71,8 @@ def _read(path: str, encoding: str) -> tuple[str, str]:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
+        newline = b"\n" if b"\n" in data or b"\r" not in data else b"\r"  # old Mac files
+        line = data.count(newline, 0, e.start) + 1
         raise CommandError(
             f"{name}: not valid {encoding}: byte 0x{data[e.start]:02x} at offset {e.start} "
             f"(line {line}); pass the file's encoding, e.g. --encoding latin-1"

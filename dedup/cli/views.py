@@ -20,7 +20,9 @@ __all__ = ["SCHEMA_VERSION", "LineIndex", "report_html", "report_json", "report_
 SCHEMA_VERSION: Final = 1
 """Version of the ``dedup explain --format json`` document; bumped on incompatible change."""
 
-_LINE_BREAK: Final = regex.compile(r"\r\n|\r|\n")
+_LINE_BREAK: Final = regex.compile(r"\r\n|\r|\n")  # shown as " / " in one-line views
+_NEWLINE: Final = regex.compile(r"\n")
+_CARRIAGE_RETURN: Final = regex.compile(r"\r")
 
 RULE_MEANING: Final = {
     Rule.EXACT: "the two lines are identical apart from surrounding white space",
@@ -41,14 +43,18 @@ POSITION_MEANING: Final = {
 
 
 class LineIndex:
-    """Line numbers (1-based) of character offsets; ``\\r\\n``, ``\\r`` and ``\\n`` all end a line.
+    """Line numbers (1-based) of character offsets, with the lines dedup reads: ``\\r\\n``
+    and ``\\n`` end a line, and a lone ``\\r`` only in text without any ``\\n``.
 
     >>> LineIndex("a\\r\\nb\\nc").line(5)
     3
+    >>> LineIndex("a\\rb\\nc").line(2), LineIndex("a\\rb\\rc").line(2)
+    (1, 2)
     """
 
     def __init__(self, text: str) -> None:
-        self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        breaks = _NEWLINE if "\n" in text or "\r" not in text else _CARRIAGE_RETURN
+        self._starts = [0] + [m.end() for m in breaks.finditer(text)]
 
     def line(self, offset: int) -> int:
         """The number of the line that holds ``offset``."""

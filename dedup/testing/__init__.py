@@ -1043,8 +1043,8 @@ def assert_no_near_duplicates(
 
 
 def _line_no(text: str, offset: int) -> int:
-    head = text[:offset]
-    return head.count("\n") + head.count("\r") - head.count("\r\n") + 1
+    # The lines dedup reads: a lone "\r" ends a line only in text without any "\n".
+    return text.count("\n" if "\n" in text or "\r" not in text else "\r", 0, offset) + 1
 
 
 def _short(text: str, limit: int = 100) -> str:
