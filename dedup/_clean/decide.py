@@ -15,8 +15,9 @@ every guard, or a part of the kept copy's words in their order. Where it may sta
   ``window`` kept units, with other lines between: alt text, headline and figcaption; a
   lightbox caption, gallery title and caption; a copy behind a credit line. Captions and
   sentences qualify, as exact copies or as contained copies (every word of the copy
-  stands in the kept unit, in order, and the copy has at least half of its words:
-  "Cover image of The Book by Jane Roe" / "The Book by Jane Roe"). Headings, short
+  stands in the kept unit, in order, the copy has at least six words and 60% of the kept
+  unit's, and the same numbers: "Cover image of The Harbour Keeper by Jane Roe" / "The
+  Harbour Keeper by Jane Roe"). Headings, short
   lines, lines that start with a label ("Response Test: ...") and lines printed in three
   or more places (under every product) do not: they repeat on purpose.
 * ``run`` (every scope but ``"adjacent"``): the unit stands in a run of at least
@@ -62,8 +63,8 @@ _MIN_GAP_CHARS: Final = 30
 """Exact copies at a gap are at least this long ("Read our full review here." is not)."""
 _STOPS: Final = tuple(".!?\"'\u201d\u2019\u3002\uff01\uff1f\u0964")
 """How a sentence-like unit ends."""
-_MIN_CONTAINED_WORDS: Final = 4
-_MIN_CONTAINED_SHARE: Final = 0.5
+_MIN_CONTAINED_WORDS: Final = 6
+_MIN_CONTAINED_SHARE: Final = 0.6
 _MIN_TEASER_WORDS: Final = 4
 _TEASER_HEAD: Final = 3
 _TEASER_CANDIDATES: Final = 16
@@ -101,6 +102,7 @@ class _Decider:
         self.recent: deque[int] = deque(maxlen=config.window)  # kept units that are not minor
         self.last_seen = -1  # the nearest unit before, kept or not, that is not transparent
         self.kept: list[int] = []  # every kept unit, in order
+        self.referenced: set[int] = set()  # kept units that a removed unit points to
         self.heads: dict[str, list[int]] = {}  # first words -> kept units, for teasers
         self.headed = 0  # how many of self.kept are in self.heads
         self.templated = _templated(self.group) if self.page else frozenset()
@@ -120,13 +122,48 @@ class _Decider:
             never = found is not None and self.config.protect_structure
             if never and self.keys.info(j).kind in _NEVER_REMOVED:
                 found = None
-            if found is None:
+            if found is not None and self._says_more(j, found):
+                self._keep_instead(found, j, text)
+            elif found is None:
                 self._keep(j, text)
             else:
                 kept, similarity, rule, position = found
                 self.removed[j] = Decision(j, kept, similarity, rule, position)
+                self.referenced.add(kept)
             self.last_seen = j
         return self.removed
+
+    def _says_more(self, j: int, found: _Found) -> bool:
+        """Whether near-duplicate ``j`` has every word of its kept twin and more ("...
+        bralette and boxer briefs" after "... bralette and briefs"): removing it would
+        lose words. Rewordings (each has words the other lacks) are left to the threshold
+        and the guards."""
+        if found[2] is not Rule.NEAR_DUPLICATE or self.config.keep == "longest":
+            return False  # keep="longest" picks the survivor afterwards
+        return set(self.texts[j].split()) > set(self.texts[found[0]].split())
+
+    def _keep_instead(self, found: _Found, j: int, text: str) -> None:
+        """Keep ``j``, which says more than its twin; the twin goes instead when it is the
+        unit just kept and nothing points to it, else both stay."""
+        i, similarity, rule, position = found
+        swap = i == self.prev and i not in self.referenced
+        if swap:
+            self._unkeep(i)
+        self._keep(j, text)
+        if swap:
+            self.removed[i] = Decision(i, j, similarity, rule, position)
+            self.referenced.add(j)
+
+    def _unkeep(self, i: int) -> None:
+        """Take back the keeping of ``i``, the last unit kept."""
+        self.kept.pop()
+        if self.headed > len(self.kept):
+            self.heads[_head(self.texts[i])].remove(i)
+            self.headed = len(self.kept)
+        if self.recent and self.recent[-1] == i:
+            self.recent.pop()
+        if self.group_rep.get(self.group[i]) == i:
+            del self.group_rep[self.group[i]]
 
     def _keep(self, j: int, text: str) -> None:
         minor = is_minor(text, self.config)
@@ -197,8 +234,8 @@ class _Decider:
         if self.group[i] == self.group[j]:
             if len(texts[j]) < _MIN_GAP_CHARS or not self._gap_pair(i, j):
                 return None
-            if self.keys.info(j).kind is Kind.HEADING:
-                return None  # a short line or a heading: a list item, a TOC entry
+            if self.keys.info(j).kind is not Kind.TEXT:
+                return None  # a heading or fragment: a list item, a TOC entry, a command
             return i, 1.0, _exact_rule(self.keys, i, j), "gap"
         share = _contained(texts[j], texts[i])
         if share and self._gap_pair(i, j):
@@ -311,9 +348,9 @@ def _contained(short: str, long: str) -> float:
     """The share of ``long``'s words that ``short`` has, when every word of ``short``
     stands in ``long`` in the same order and the share is at least one half; else 0.
 
-    >>> _contained("the book by jane roe", "cover of the book by jane roe")
-    0.7143
-    >>> _contained("jane roe the book", "cover of the book by jane roe")
+    >>> _contained("the harbour keeper by jane roe", "cover of the harbour keeper by jane roe")
+    0.75
+    >>> _contained("jane roe the harbour keeper", "cover of the harbour keeper by jane roe")
     0.0
     """
     if len(short) >= len(long) or 3 * len(short) < len(long):
@@ -327,10 +364,18 @@ def _contained(short: str, long: str) -> float:
     share = n_short / (long.count(" ") + 1)
     if share < _MIN_CONTAINED_SHARE:
         return 0.0
-    rest = iter(long.split(" "))
-    if all(word in rest for word in short.split(" ")):
+    words = short.split(" ")
+    longer = long.split(" ")
+    if _digits(words) != _digits(longer):
+        return 0.0  # "5 miles" is not a shorter "4-5 miles"
+    rest = iter(longer)
+    if all(word in rest for word in words):
         return round(share, 4)
     return 0.0
+
+
+def _digits(words: list[str]) -> list[str]:
+    return [w for w in words if w.isdigit()]
 
 
 def _copy_runs(
