@@ -384,7 +384,8 @@ def _clean_growth(
 
 
 def test_long_lines_of_letters_stay_linear() -> None:
-    assert _clean_growth(lambda n: "Crowds gather in the square " * n, 2_000) < 3 * 8
+    # sizes where the small run takes milliseconds, so timer noise cannot decide the ratio
+    assert _clean_growth(lambda n: "Crowds gather in the square " * n, 20_000) < 3 * 8
 
 
 _CAPTION = "Crowds gather in the main square now"  # 36 characters
