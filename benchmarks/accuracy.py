@@ -16,6 +16,7 @@ from pathlib import Path
 from ._table import markdown, plain
 from .corpora import Page, extracted_lines, load_pages
 from .extractors import EXTRACTORS
+from .labelled import lost_information
 from .methods import Method
 from .metric import PageScore, score_page
 
@@ -44,6 +45,8 @@ class PageResult:
     lines: int
     score: PageScore
     seconds: float
+    lost: int = 0
+    """Removed lines whose words are not all in one kept line (credits aside)."""
 
 
 def select_pages(pages: Sequence[Page], quick: bool, limit: int | None) -> list[Page]:
@@ -79,13 +82,16 @@ def evaluate_pages(
                 removed = [line for line, k in zip(lines, keep, strict=True) if not k]
                 output = [line for line, k in zip(lines, keep, strict=True) if k]
                 score = score_page(page.reference, removed, output)
-                results.append(PageResult(page, extractor, method.name, len(lines), score, seconds))
+                lost = len(lost_information(lines, keep))
+                results.append(
+                    PageResult(page, extractor, method.name, len(lines), score, seconds, lost)
+                )
     return results
 
 
 def summary_rows(results: Sequence[PageResult]) -> list[list[object]]:
     """One row per (group, extractor, method): pages, removals, wrong and missed counts."""
-    agg: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0] * 8)
+    agg: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0] * 9)
     order: list[tuple[str, str, str]] = []
     for r in results:
         for g in group_of(r.page):
@@ -101,6 +107,7 @@ def summary_rows(results: Sequence[PageResult]) -> list[list[object]]:
             a[5] += bool(r.score.missed)
             a[6] += r.score.missed_copies
             a[7] += sum(o - max(f, 1) for _, o, f, g in r.score.missed if g == 1)
+            a[8] += bool(r.lost)
     order.sort(key=lambda k: (GROUPS.index(k[0]), k[1], k[2] != "clean"))
     return [[*key, *agg[key]] for key in order]
 
@@ -117,6 +124,7 @@ SUMMARY_HEADER = (
     "pages w/ missed",
     "missed copies",
     "missed adjacent",
+    "pages losing info",
 )
 
 
@@ -165,15 +173,24 @@ def clean_evidence(
     return "\n".join(out)
 
 
-def union_pages(results: Sequence[PageResult], method: str, group: str = "articles") -> int:
-    """Pages of ``group`` with a wrong removal by ``method`` under either extractor."""
+def union_pages(
+    results: Sequence[PageResult], method: str, group: str = "articles", *, lost: bool = False
+) -> int:
+    """Pages of ``group`` with a wrong removal (``lost``: a removal losing information)
+    by ``method`` under either extractor."""
     return len(
         {
             r.page.short_id
             for r in results
-            if r.method == method and r.score.wrong and group in group_of(r.page)
+            if r.method == method
+            and (r.lost if lost else r.score.wrong)
+            and group in group_of(r.page)
         }
     )
+
+
+_LOST_COLUMN = "pages losing info (either)"
+_UNION_HEADER = ("method", "article pages w/ wrong (either extractor)", _LOST_COLUMN)
 
 
 def write_accuracy(
@@ -186,7 +203,7 @@ def write_accuracy(
     """Write the tables and listings to ``out_dir``; return the terminal report."""
     rows = summary_rows(results)
     names = [m.name for m in methods]
-    union = [[m, union_pages(results, m)] for m in names]
+    union = [[m, union_pages(results, m), union_pages(results, m, lost=True)] for m in names]
     pages_ids = defaultdict(list)
     for r in results:
         if r.score.wrong and "articles" in group_of(r.page):
@@ -199,7 +216,9 @@ def write_accuracy(
         "",
         "Article pages (AEB + WCXB articles) with a wrong removal under either extractor:",
         "",
-        markdown(["method", "pages w/ wrong (either extractor)"], union),
+        markdown(
+            ["method", "pages w/ wrong (either extractor)", "pages losing info (either)"], union
+        ),
         "",
         "Article pages with a wrong removal by `clean` (ids only):",
         "",
@@ -225,7 +244,10 @@ def write_accuracy(
     term = [
         plain(SUMMARY_HEADER, rows),
         "",
-        plain(["method", "article pages w/ wrong (either extractor)"], union),
+        plain(
+            ["method", "article pages w/ wrong (either extractor)", "pages losing info (either)"],
+            union,
+        ),
         "",
         "Wrong removals by clean (page, group, extractor, counts, text):",
         listing(results, "clean", "wrong") or "(none)",
@@ -238,7 +260,14 @@ def write_accuracy(
                 "",
                 plain(SUMMARY_HEADER, [r for r in rows if r[2] == "clean"]),
                 "",
-                plain(["method", "article pages w/ wrong (either extractor)"], union),
+                plain(
+                    [
+                        "method",
+                        "article pages w/ wrong (either extractor)",
+                        "pages losing info (either)",
+                    ],
+                    union,
+                ),
                 "",
                 "== clean: wrong removals (page, group, extractor, ref/out counts, text)",
                 listing(results, "clean", "wrong", 200),
