@@ -578,3 +578,17 @@ def test_a_missing_extra_is_a_missing_extra_error(blocked: str, call: str, extra
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert f"pip install 'news-dedup[{extra}]'" in out.stdout
+
+
+@pytest.mark.parametrize(("durability", "level"), [("normal", 1), ("full", 2)])
+def test_sqlite_durability_sets_the_sync_level(tmp_path: Path, durability: str, level: int) -> None:
+    """``durability="full"`` makes SQLite sync every commit (survives a power loss);
+    the default survives a killed process (WAL with ``synchronous=NORMAL``)."""
+    with Corpus(f"sqlite:///{tmp_path / 'index.db'}", durability=durability) as corpus:
+        corpus.add("a", "The council approved the new harbour budget on Tuesday evening.")
+        store = corpus._store
+        assert store.db.execute("PRAGMA synchronous").fetchone()[0] == level  # type: ignore[attr-defined]
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # type: ignore[attr-defined]
+    with pytest.raises(dedup.ConfigError) as info:
+        Corpus(durability="always")
+    assert info.value.option == "durability"
