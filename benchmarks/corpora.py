@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from . import OUT_DIR
 from .extractors import EXTRACTORS, extractor_version
 
-__all__ = ["Page", "extracted_lines", "load_pages"]
+__all__ = ["Page", "extracted_lines", "find_data", "load_pages"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,20 @@ class Page:
         """The page's HTML, decoded as UTF-8 (bad bytes replaced)."""
         with gzip.open(self.html_path, "rb") as fh:
             return fh.read().decode("utf-8", errors="replace")
+
+
+def find_data() -> Path | None:
+    """The shared corpora folder, if there is one: ``$DEDUP_BENCH_DATA``, or ``shared/data``
+    beside the repository (or beside its parent folder)."""
+    root = Path(__file__).resolve().parent.parent
+    for candidate in (
+        os.environ.get("DEDUP_BENCH_DATA"),
+        root.parent / "shared" / "data",
+        root.parent.parent / "shared" / "data",
+    ):
+        if candidate and (Path(candidate) / "aeb" / "ground-truth.json").is_file():
+            return Path(candidate)
+    return None
 
 
 def load_pages(data: Path, corpora: tuple[str, ...] = ("aeb", "wcxb")) -> list[Page]:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import os
 import sys
-import warnings
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -126,7 +125,7 @@ def deduplicate(
     Raises:
         dedup.ConfigError: an option is unknown or out of range (before any Spark work).
     """
-    cfg = _resolve(config, overrides)
+    cfg = resolve_corpus_config(config, overrides, caller="deduplicate")
     _require()
     from pyspark.sql import functions as F  # noqa: N812
 
@@ -140,17 +139,6 @@ def deduplicate(
     comps = _components(edges.localCheckpoint(eager=True))  # (node, comp) of every edge
     gone = _decide_in_components(comps, sigs, cfg)
     return _kept_and_removed(base, gone, id_col)
-
-
-def _resolve(config: CorpusConfig | None, overrides: dict[str, Any]) -> CorpusConfig:
-    if "threshold" in overrides:  # the name this option had before it said what it is
-        warnings.warn(
-            "deduplicate(threshold=...) is now deduplicate(min_jaccard=...)",
-            DeprecationWarning,
-            stacklevel=3,
-        )
-        overrides["min_jaccard"] = overrides.pop("threshold")
-    return resolve_corpus_config(config, overrides)
 
 
 def _signatures(base: DataFrame, text_col: str, params: SignatureParams) -> DataFrame:

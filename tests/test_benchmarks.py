@@ -9,7 +9,6 @@ from __future__ import annotations
 import doctest
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,18 +32,7 @@ from benchmarks import (  # noqa: E402
     synthetic,
 )
 from benchmarks.__main__ import main  # noqa: E402
-
-
-def _data_dir() -> Path | None:
-    for candidate in (
-        os.environ.get("DEDUP_BENCH_DATA"),
-        ROOT.parent / "shared" / "data",
-        ROOT.parent.parent / "shared" / "data",
-        Path("/work/shared/data"),
-    ):
-        if candidate and (Path(candidate) / "aeb" / "ground-truth.json").is_file():
-            return Path(candidate)
-    return None
+from benchmarks.corpora import find_data  # noqa: E402
 
 
 @pytest.mark.parametrize(
@@ -393,7 +381,7 @@ def test_unknown_method_is_refused() -> None:
 
 
 def test_accuracy_on_the_shared_corpora(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = _data_dir()
+    data = find_data()
     if data is None:
         pytest.skip("shared corpora not found (set DEDUP_BENCH_DATA or put them at ../shared/data)")
     pytest.importorskip("trafilatura", reason="page extraction needs trafilatura")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import doctest
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -20,22 +19,11 @@ if str(ROOT) not in sys.path:  # `pytest` run without `python -m`: benchmarks/ i
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import labelled, labeltool  # noqa: E402
+from benchmarks.corpora import find_data, load_pages  # noqa: E402
 from benchmarks.methods import Method, get_method  # noqa: E402
 
 ROW_KEYS = {"corpus", "page_id", "extractor", "extractor_version", "lines", "labels"}
 LABEL_KEYS = {"line", "hash", "label", "of", "class", "position"}
-
-
-def _data_dir() -> Path | None:
-    for candidate in (
-        os.environ.get("DEDUP_BENCH_DATA"),
-        ROOT.parent / "shared" / "data",
-        ROOT.parent.parent / "shared" / "data",
-        Path("/work/shared/data"),
-    ):
-        if candidate and (Path(candidate) / "aeb" / "ground-truth.json").is_file():
-            return Path(candidate)
-    return None
 
 
 def _rows() -> list[dict[str, object]]:
@@ -130,7 +118,7 @@ def test_credit_words_are_not_information() -> None:
     ) == [1]
 
 
-DATA = _data_dir()
+DATA = find_data()
 needs_data = pytest.mark.skipif(
     DATA is None, reason="shared corpora not found (set DEDUP_BENCH_DATA or ../shared/data)"
 )
@@ -197,8 +185,6 @@ def test_no_dup_is_a_paragraph_the_reference_prints_twice() -> None:
     """A line the author printed twice (twice in the human reference) is not a copy."""
     assert DATA is not None
     from collections import Counter
-
-    from benchmarks.corpora import load_pages
 
     corpus = {(p.corpus, p.page_id): p for p in load_pages(DATA)}
     labels = labelled.load_labels()

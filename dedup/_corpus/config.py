@@ -3,6 +3,7 @@ command, which take the same), in one frozen dataclass validated once."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -139,6 +140,20 @@ class CorpusConfig:
 _DEFAULT: Final = CorpusConfig()
 
 
-def resolve_corpus_config(config: CorpusConfig | None, overrides: dict[str, Any]) -> CorpusConfig:
-    """Merge keyword overrides into ``config`` (or the defaults) and validate the result."""
+def resolve_corpus_config(
+    config: CorpusConfig | None, overrides: dict[str, Any], *, caller: str = "Corpus"
+) -> CorpusConfig:
+    """Merge keyword overrides into ``config`` (or the defaults) and validate the result.
+
+    ``threshold=``, the name ``min_jaccard`` had before it said what it measures, is still
+    taken, with a ``DeprecationWarning`` naming ``caller`` and pointing at the caller's caller.
+    """
+    if "threshold" in overrides:
+        warnings.warn(
+            f"{caller}(threshold=...) is now {caller}(min_jaccard=...)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        overrides = {**overrides, "min_jaccard": overrides["threshold"]}
+        del overrides["threshold"]
     return resolve(CorpusConfig, _DEFAULT, config, overrides)

@@ -10,7 +10,6 @@ for near-duplicates) before a verdict.
 from __future__ import annotations
 
 import hashlib
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
@@ -119,13 +118,6 @@ class Corpus:
     def __init__(
         self, store: str | None = None, config: CorpusConfig | None = None, **overrides: Any
     ) -> None:
-        if "threshold" in overrides:  # the name this option had before it said what it is
-            warnings.warn(
-                "Corpus(threshold=...) is now Corpus(min_jaccard=...)",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-            overrides["min_jaccard"] = overrides.pop("threshold")
         self.config = resolve_corpus_config(config, overrides)
         self.params = self.config.params
         self._store: Store = open_store(
