@@ -104,12 +104,29 @@ class LSHIndex:
 
         At most ``max_bucket`` live entries are taken from each band's bucket.
         """
-        alive = self.alive
-        return take_candidates(
-            (self._bucket(b, h) for b, h in enumerate(keys)),
-            lambda s: alive[s] != 0,
-            self.max_bucket,
-        )
+        # take_candidates() over _bucket(), inlined: this is the hot loop of every add.
+        alive, heads, fp, nxt = self.alive, self.heads, self.fp, self.nxt
+        bands, bits, cap = self.bands, self.bits, self.max_bucket
+        mask = (1 << bits) - 1
+        out: list[int] = []
+        seen: set[int] = set()
+        for b, h in enumerate(keys):
+            s = heads[(b << bits) | (h & mask)]
+            if s < 0:
+                continue
+            f = h >> 16
+            taken = 0
+            while s >= 0:
+                i = s * bands + b
+                if fp[i] == f and alive[s]:
+                    if s not in seen:
+                        seen.add(s)
+                        out.append(s)
+                    taken += 1
+                    if taken >= cap:
+                        break
+                s = nxt[i]
+        return out
 
     def _bucket(self, band: int, key: int) -> Iterator[int]:
         """The slots whose band ``band`` has key ``key``, newest first (dead ones too)."""
@@ -137,11 +154,11 @@ class LSHIndex:
         slot = len(self.alive)
         bands, bits, mask = self.bands, self.bits, (1 << self.bits) - 1
         heads = self.heads
-        for b, h in enumerate(keys):
-            pos = (b << bits) | (h & mask)
-            self.nxt.append(heads[pos])
-            heads[pos] = slot
-            self.fp.append(h >> 16)
+        pos = [(b << bits) | (h & mask) for b, h in enumerate(keys)]
+        self.nxt.extend([heads[p] for p in pos])
+        for p in pos:
+            heads[p] = slot
+        self.fp.extend([h >> 16 for h in keys])
         self.sig += sig
         self.content.append(content)
         self.length.append(min(length, 2**32 - 1))

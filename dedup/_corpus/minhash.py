@@ -16,6 +16,7 @@ signature in every process, on every machine (no use of Python's salted ``hash()
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ __all__ = [
     "minhash_sets",
     "shingles",
     "shingles_batch",
+    "signature_one",
     "signatures",
 ]
 
@@ -250,6 +252,8 @@ def minhash_sets(hashes: U64, starts: npt.NDArray[np.intp], num_perm: int, seed:
     """
     a, b = _permutations(num_perm, seed)
     out = np.empty((len(starts), num_perm), dtype=np.uint32)
+    buf = _buffer(num_perm)
+    ac, bc = a[:, None], b[:, None]
     # Sets are grouped so that one vectorized pass covers about _CHUNK elements.
     bounds = [*starts.tolist(), len(hashes)]
     first = 0
@@ -262,13 +266,27 @@ def minhash_sets(hashes: U64, starts: npt.NDArray[np.intp], num_perm: int, seed:
             out[first] = _minhash(hashes[lo:hi], a, b)
         else:
             offsets = np.asarray(bounds[first:last], dtype=np.intp) - lo
-            vals = a[:, None] * hashes[None, lo:hi]
-            vals += b[:, None]
+            vals = buf.reshape(-1)[: len(a) * (hi - lo)].reshape(len(a), hi - lo)
+            np.multiply(ac, hashes[None, lo:hi], out=vals)
+            vals += bc
             out[first:last] = (np.minimum.reduceat(vals, offsets, axis=1).T >> _S32).astype(
                 np.uint32
             )
         first = last
     return out
+
+
+_LOCAL: Final = threading.local()
+
+
+def _buffer(num_perm: int) -> npt.NDArray[np.uint64]:
+    """A reused ``uint64[num_perm, _CHUNK]`` work array, one per thread (allocating
+    megabytes for every group costs page faults)."""
+    buf: npt.NDArray[np.uint64] | None = getattr(_LOCAL, "buf", None)
+    if buf is None or buf.shape[0] != num_perm:
+        buf = np.empty((num_perm, _CHUNK), dtype=np.uint64)
+        _LOCAL.buf = buf
+    return buf
 
 
 def _minhash(sh: U64, a: U64, b: U64) -> U32:
@@ -296,10 +314,31 @@ def shingles_batch(texts: Sequence[str], params: SignatureParams) -> tuple[list[
     True
     """
     n = len(texts)
+    if n == 0:
+        return [], np.zeros(0, dtype=np.uint64)
+    # Groups of about _GROUP_CHARS characters: the hash powers they need stay cached
+    # and their arrays stay in the CPU cache; every text's hashes are the same either way.
+    out: list[U64] = []
+    parts: list[U64] = []
+    first = 0
+    size = 0
+    for i, t in enumerate(texts):
+        size += len(t) + 1
+        if size >= _GROUP_CHARS or i == n - 1:
+            got, content = _shingles_group(texts[first : i + 1], params)
+            out += got
+            parts.append(content)
+            first, size = i + 1, 0
+    return out, parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+_GROUP_CHARS: Final = 1 << 15
+
+
+def _shingles_group(texts: Sequence[str], params: SignatureParams) -> tuple[list[U64], U64]:
+    n = len(texts)
     out: list[U64] = [_EMPTY] * n
     content = np.zeros(n, dtype=np.uint64)
-    if n == 0:
-        return out, content
     folded = [t.casefold() for t in texts]
     joined = "\x00".join(folded)
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
@@ -370,6 +409,30 @@ def signatures(texts: Sequence[str], params: SignatureParams) -> Signatures:
     return Signatures(bands=band_keys(mins, params), sig=pack(mins), content=content, length=length)
 
 
+def signature_one(text: str, params: SignatureParams) -> tuple[list[int], bytes, int]:
+    """Band keys, packed 4-bit signature and content hash of one text: what
+    :func:`signatures` gives for it, without a batch's fixed cost.
+
+    >>> p = SignatureParams()
+    >>> t = "A storm hit the coast overnight and closed the harbour road"
+    >>> keys, sig, content = signature_one(t, p)
+    >>> s = signatures([t], p)
+    >>> keys == s.bands[0].tolist(), sig == s.sig[0].tobytes(), content == int(s.content[0])
+    (True, True, True)
+    """
+    sh, content = shingles(text, params)
+    a, b = _permutations(params.num_perm, params.seed)
+    if len(sh) > _CHUNK:
+        mins = _minhash(sh, a, b)[None, :]
+    else:
+        vals = _buffer(params.num_perm).reshape(-1)[: len(a) * len(sh)].reshape(len(a), len(sh))
+        np.multiply(a[:, None], sh[None, :], out=vals)
+        vals += b[:, None]
+        mins = (vals.min(axis=1) >> _S32).astype(np.uint32)[None, :]
+    keys: list[int] = band_keys(mins, params)[0].tolist()
+    return keys, pack(mins)[0].tobytes(), content
+
+
 def band_keys(mins: U32, params: SignatureParams) -> U32:
     """``uint32[n, bands]`` band keys of full MinHash values ``mins`` (``uint32[n, num_perm]``).
 
@@ -377,15 +440,18 @@ def band_keys(mins: U32, params: SignatureParams) -> U32:
     """
     mult, salt = _band_mults(params.bands, params.rows, params.seed)
     used = mins[:, : params.bands * params.rows].astype(np.uint64)
-    used = used.reshape(len(mins), params.bands, params.rows)
-    acc = (used * mult[None, None, :]).sum(axis=2, dtype=np.uint64) + salt[None, :]
-    out: U32 = (_mix(acc) >> np.uint64(32)).astype(np.uint32)
+    # one (wrapping) uint64 matrix product: sum over the rows of value * multiplier
+    acc = (used.reshape(len(mins) * params.bands, params.rows) @ mult).reshape(
+        len(mins), params.bands
+    )
+    acc += salt
+    out: U32 = (_mix(acc) >> _S32).astype(np.uint32)
     return out
 
 
 def pack(mins: U32) -> U8:
     """Keep the low 4 bits of every MinHash value, two values per byte."""
-    nib = (mins & np.uint32(0xF)).astype(np.uint8)
+    nib = mins.astype(np.uint8) & np.uint8(0xF)
     out: U8 = nib[:, 0::2] | (nib[:, 1::2] << np.uint8(4))
     return out
 
