@@ -418,9 +418,9 @@ def race(n: int = 20_000, copies: int = 4_000, rounds: int = 2) -> dict[str, Any
     (timed), as their users build them. Recall: share of planted pairs whose later
     document is flagged as a duplicate.
     """
-    from benchmarks.docgen import generate
-
     import random
+
+    from benchmarks.docgen import generate
 
     gen = generate(
         n, dup_share=copies / n, jaccard=(0.86, 0.87), words=(150, 400), seed=2025, shuffle=False
