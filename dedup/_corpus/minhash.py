@@ -32,6 +32,7 @@ __all__ = [
     "Signatures",
     "band_keys",
     "estimate_jaccard",
+    "estimate_jaccard_bytes",
     "estimate_jaccard_rows",
     "minhash_sets",
     "shingles",
@@ -179,19 +180,21 @@ def shingles(text: str, params: SignatureParams) -> tuple[U64, int]:
     (6, True, True)
     """
     folded = text.casefold()
-    codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    if folded.isascii():
-        cls = _ascii_classes()[codes]
-    else:
-        cls = _char_classes()[np.minimum(codes, _TABLE_SIZE)]
-    word = cls != 0
-    n_word = int(np.count_nonzero(word))
-    if n_word and 3 * int(np.count_nonzero(cls == 2)) > n_word:
-        tokens = codes[word].astype(np.uint64) + _ONE
-        width = params.char_shingle
-    else:
-        tokens = _word_hashes(codes, word)
+    if folded.isascii():  # one byte per character, and no script without spaces
+        codes = np.frombuffer(folded.encode("ascii"), dtype=np.uint8)
+        tokens = _word_hashes(_ascii_plus_one()[codes], _ascii_word()[codes])
         width = params.word_shingle
+    else:
+        wide = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        cls = _char_classes()[np.minimum(wide, _TABLE_SIZE)]
+        word = cls != 0
+        n_word = int(np.count_nonzero(word))
+        if n_word and 3 * int(np.count_nonzero(cls == 2)) > n_word:
+            tokens = wide[word].astype(np.uint64) + _ONE
+            width = params.char_shingle
+        else:
+            tokens = _word_hashes(wide.astype(np.uint64) + _ONE, word)
+            width = params.word_shingle
     content = int((tokens * _POWERS.get(len(tokens))[0]).sum())
     if len(tokens) == 0:
         return np.zeros(1, dtype=np.uint64), content
@@ -204,22 +207,43 @@ def shingles(text: str, params: SignatureParams) -> tuple[U64, int]:
 
 
 @lru_cache(maxsize=1)
+def _ascii_word() -> npt.NDArray[np.bool_]:
+    """Per ASCII code: a word character?"""
+    out: npt.NDArray[np.bool_] = _ascii_classes().astype(bool)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _ascii_plus_one() -> U64:
+    """Per ASCII code: the code plus one, as the uint64 the token hash sums."""
+    return np.arange(1, 129, dtype=np.uint64)
+
+
+def _runs(word: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Starts and ends of the runs of True in ``word``."""
+    padded = np.zeros(len(word) + 2, dtype=np.bool_)
+    padded[1:-1] = word
+    change = np.flatnonzero(padded[1:] != padded[:-1])
+    return change[0::2], change[1::2]
+
+
+@lru_cache(maxsize=1)
 def _ascii_classes() -> U8:
     table: U8 = np.array([1 if chr(c).isalnum() else 0 for c in range(128)], dtype=np.uint8)
     return table
 
 
-def _word_hashes(codes: npt.NDArray[np.uint32], word: npt.NDArray[np.bool_]) -> U64:
-    """Position-independent polynomial hash of every run of word characters."""
-    if not word.any():
+def _word_hashes(plus_one: U64, word: npt.NDArray[np.bool_]) -> U64:
+    """Position-independent polynomial hash of every run of word characters
+    (``plus_one``: each character's code plus one; it is overwritten)."""
+    starts, ends = _runs(word)
+    if not len(starts):
         return np.zeros(0, dtype=np.uint64)
-    edges = np.diff(np.concatenate(([0], word.view(np.int8), [0])))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
-    pw, inv = _POWERS.get(len(codes) + 1)
-    prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
-    np.cumsum((codes.astype(np.uint64) + _ONE) * pw[: len(codes)], out=prefix[1:])
-    return (prefix[ends] - prefix[starts]) * inv[starts]
+    pw, inv = _POWERS.get(len(plus_one) + 1)
+    prefix = np.zeros(len(plus_one) + 1, dtype=np.uint64)
+    np.cumsum(np.multiply(plus_one, pw[: len(plus_one)], out=plus_one), out=prefix[1:])
+    out: U64 = (prefix[ends] - prefix[starts]) * inv[starts]
+    return out
 
 
 @lru_cache(maxsize=16)
@@ -341,27 +365,29 @@ def _shingles_group(texts: Sequence[str], params: SignatureParams) -> tuple[list
     content = np.zeros(n, dtype=np.uint64)
     folded = [t.casefold() for t in texts]
     joined = "\x00".join(folded)
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    if joined.isascii():
-        cls = _ascii_classes()[codes]
-    else:
-        cls = _char_classes()[np.minimum(codes, _TABLE_SIZE)]
     lengths = np.fromiter((len(f) for f in folded), dtype=np.int64, count=n)
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=starts[1:])
     ends = starts + lengths
-    word = cls != 0
-    cw = np.concatenate(([0], np.cumsum(word, dtype=np.int64)))
-    c2 = np.concatenate(([0], np.cumsum(cls == 2, dtype=np.int64)))
-    n_word = cw[ends] - cw[starts]
-    char_mode = (n_word > 0) & (3 * (c2[ends] - c2[starts]) > n_word)
+    if joined.isascii():  # one byte per character, and no script without spaces
+        codes: npt.NDArray[np.integer] = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+        word = _ascii_word()[codes]
+        char_mode = np.zeros(n, dtype=bool)
+        plus_one = _ascii_plus_one()[codes]
+    else:
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        cls = _char_classes()[np.minimum(codes, _TABLE_SIZE)]
+        word = cls != 0
+        cw = np.concatenate(([0], np.cumsum(word, dtype=np.int64)))
+        c2 = np.concatenate(([0], np.cumsum(cls == 2, dtype=np.int64)))
+        n_word = cw[ends] - cw[starts]
+        char_mode = (n_word > 0) & (3 * (c2[ends] - c2[starts]) > n_word)
+        plus_one = codes.astype(np.uint64) + _ONE
     # Word runs over the whole batch (the separator is not a word character).
-    edges = np.diff(np.concatenate(([0], word.view(np.int8), [0])))
-    w_start = np.flatnonzero(edges == 1)
-    w_end = np.flatnonzero(edges == -1)
+    w_start, w_end = _runs(word)
     pw, inv = _POWERS.get(len(codes) + 1)
     prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
-    np.cumsum((codes.astype(np.uint64) + _ONE) * pw[: len(codes)], out=prefix[1:])
+    np.cumsum(np.multiply(plus_one, pw[: len(codes)], out=plus_one), out=prefix[1:])
     tokens = (prefix[w_end] - prefix[w_start]) * inv[w_start]
     t_lo = np.searchsorted(w_start, starts)
     t_hi = np.searchsorted(w_start, ends)
@@ -476,6 +502,30 @@ def _from_agreement(x: U8, sig_bytes: int) -> npt.NDArray[np.float64]:
     m = equal / (2 * sig_bytes)
     out: npt.NDArray[np.float64] = np.clip((m - 1 / 16) / (15 / 16), 0.0, 1.0)
     return out
+
+
+@lru_cache(maxsize=8)
+def _nibble_mask(nbytes: int) -> int:
+    """The lowest bit of every 4-bit value of ``nbytes`` bytes."""
+    return int.from_bytes(b"\x11" * nbytes, "little")
+
+
+def estimate_jaccard_bytes(a: bytes, b: bytes) -> float:
+    """:func:`estimate_jaccard` of two packed signatures given as bytes, in plain Python
+    (no array set-up for one pair); the same float, bit for bit.
+
+    >>> p = SignatureParams()
+    >>> s = signatures(["one two three four five six", "one two three four six seven"], p)
+    >>> e = estimate_jaccard_bytes(s.sig[0].tobytes(), s.sig[1].tobytes())
+    >>> e == float(estimate_jaccard(s.sig[0], s.sig[1:])[0])
+    True
+    """
+    x = int.from_bytes(a, "little") ^ int.from_bytes(b, "little")
+    x |= x >> 1
+    x |= x >> 2
+    values = 2 * len(a)
+    m = (values - (x & _nibble_mask(len(a))).bit_count()) / values
+    return min(max((m - 1 / 16) / (15 / 16), 0.0), 1.0)
 
 
 def estimate_jaccard(query: U8, others: U8) -> npt.NDArray[np.float64]:
