@@ -65,7 +65,7 @@ _SHINGLE_MULT: Final = np.array(
 )  # fmt: skip
 MAX_SHINGLE: Final = len(_SHINGLE_MULT)
 """The longest shingle, in words or characters, that signatures support."""
-_CHUNK: Final = 4096
+_CHUNK: Final = 8192
 _POWERS_CACHED: Final = 1 << 16
 _S30: Final = np.uint64(30)
 _S27: Final = np.uint64(27)
@@ -347,16 +347,19 @@ def shingles_batch(texts: Sequence[str], params: SignatureParams) -> tuple[list[
     first = 0
     size = 0
     for i, t in enumerate(texts):
-        size += len(t) + 1
-        if size >= _GROUP_CHARS or i == n - 1:
-            got, content = _shingles_group(texts[first : i + 1], params)
+        if size and size + len(t) >= _GROUP_CHARS:
+            got, content = _shingles_group(texts[first:i], params)
             out += got
             parts.append(content)
-            first, size = i + 1, 0
+            first, size = i, 0
+        size += len(t) + 1
+    got, content = _shingles_group(texts[first:], params)
+    out += got
+    parts.append(content)
     return out, parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
-_GROUP_CHARS: Final = 1 << 15
+_GROUP_CHARS: Final = 60_000  # below _POWERS_CACHED
 
 
 def _shingles_group(texts: Sequence[str], params: SignatureParams) -> tuple[list[U64], U64]:
