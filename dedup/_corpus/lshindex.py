@@ -104,14 +104,23 @@ class LSHIndex:
 
         At most ``max_bucket`` live entries are taken from each band's bucket.
         """
+        return self.candidates_at(self.positions(keys), keys)
+
+    def positions(self, keys: Sequence[int]) -> list[int]:
+        """The chain heads of ``keys``, one per band (valid until the next insert)."""
+        bits = self.bits
+        mask = (1 << bits) - 1
+        return [(b << bits) | (h & mask) for b, h in enumerate(keys)]
+
+    def candidates_at(self, pos: Sequence[int], keys: Sequence[int]) -> list[int]:
+        """:meth:`candidates`, given :meth:`positions` of ``keys``."""
         # take_candidates() over _bucket(), inlined: this is the hot loop of every add.
         alive, heads, fp, nxt = self.alive, self.heads, self.fp, self.nxt
-        bands, bits, cap = self.bands, self.bits, self.max_bucket
-        mask = (1 << bits) - 1
+        bands, cap = self.bands, self.max_bucket
         out: list[int] = []
         seen: set[int] = set()
         for b, h in enumerate(keys):
-            s = heads[(b << bits) | (h & mask)]
+            s = heads[pos[b]]
             if s < 0:
                 continue
             f = h >> 16
@@ -149,12 +158,19 @@ class LSHIndex:
         buf = b"".join(self.sig[s * k : (s + 1) * k] for s in slots)
         return np.frombuffer(buf, dtype=np.uint8).reshape(len(slots), k)
 
-    def insert(self, keys: Sequence[int], sig: bytes, content: int, length: int) -> int:
-        """Add one document; returns its slot."""
+    def insert(
+        self,
+        keys: Sequence[int],
+        sig: bytes,
+        content: int,
+        length: int,
+        pos: Sequence[int] | None = None,
+    ) -> int:
+        """Add one document; returns its slot. ``pos``: :meth:`positions` of ``keys``."""
         slot = len(self.alive)
-        bands, bits, mask = self.bands, self.bits, (1 << self.bits) - 1
-        heads = self.heads
-        pos = [(b << bits) | (h & mask) for b, h in enumerate(keys)]
+        bands, heads = self.bands, self.heads
+        if pos is None:
+            pos = self.positions(keys)
         self.nxt.extend([heads[p] for p in pos])
         for p in pos:
             heads[p] = slot
