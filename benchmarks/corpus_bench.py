@@ -6,6 +6,7 @@ Run from the repository root::
     python -m benchmarks.corpus_bench --quick    # 10,000 documents, small Spark run
     python -m benchmarks.corpus_bench --docs 1000000 --engines corpus
     python -m benchmarks.corpus_bench --race     # throughput race against rensa, see race()
+    python -m benchmarks.corpus_bench --redis    # Redis store: docs/s, server bytes per doc
 
 The documents are generated (``benchmarks.docgen``): news-like pseudo-word articles, about 30%
 of them planted variants of another at word-3-shingle Jaccard 0.5-0.95. Every engine
@@ -452,6 +453,79 @@ def race(n: int = 20_000, copies: int = 4_000, rounds: int = 2) -> dict[str, Any
     return {"docs": n, "planted": len(planted), "docs_per_s": best, "recall": recall}
 
 
+def redis_run(n: int = 100_000) -> dict[str, Any]:
+    """``Corpus.add_many`` into a fresh local ``redis-server`` (started here, no
+    persistence, over loopback): documents per second and the server's memory growth
+    (``INFO memory`` ``used_memory``) per indexed document. Same documents as race()."""
+    import shutil
+    import socket
+
+    import redis
+
+    from benchmarks.docgen import generate
+    from dedup import Corpus
+
+    server = shutil.which("redis-server")
+    if server is None:
+        raise SystemExit("redis-server not found")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    workdir = tempfile.mkdtemp(prefix="corpus-bench-redis-")
+    proc = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--dir", workdir,
+         "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        client = redis.Redis(host="127.0.0.1", port=port)
+        for _ in range(200):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        gen = generate(
+            n, dup_share=0.2, jaccard=(0.86, 0.87), words=(150, 400), seed=2025, shuffle=True
+        )
+        docs = [(d.doc_id, d.text) for d in gen]
+        before = int(client.info("memory")["used_memory"])
+        corpus = Corpus(
+            f"redis://127.0.0.1:{port}/0",
+            min_jaccard=THRESHOLD,
+            bands=BANDS,
+            rows=ROWS,
+            num_perm=NUM_PERM,
+        )
+        start = time.perf_counter()
+        dups = 0
+        for k in range(0, n, 10_000):
+            dups += sum(v.is_duplicate for v in corpus.add_many(docs[k : k + 10_000]))
+        elapsed = time.perf_counter() - start
+        indexed = len(corpus)
+        corpus.close()
+        used = int(client.info("memory")["used_memory"]) - before
+        client.close()
+    finally:
+        proc.kill()
+        proc.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
+    result = {
+        "docs": n,
+        "seconds": elapsed,
+        "docs_per_s": n / elapsed,
+        "indexed": indexed,
+        "duplicates": dups,
+        "server_bytes_per_doc": used / max(indexed, 1),
+    }
+    print(
+        f"redis: {n:,} docs in {elapsed:.1f}s ({result['docs_per_s']:,.0f} docs/s), "
+        f"{indexed:,} indexed, server memory {result['server_bytes_per_doc']:.0f} B/doc"
+    )
+    return result
+
+
 # -- driver -----------------------------------------------------------------------------
 
 
@@ -480,6 +554,7 @@ def main(argv: list[str] | None = None) -> int:
         "--scale", type=int, default=None, help="only Corpus on this many documents (1000000)"
     )
     p.add_argument("--race", action="store_true", help="throughput race against rensa")
+    p.add_argument("--redis", action="store_true", help="Redis store: docs/s and server B/doc")
     p.add_argument("--child", default=None, help=argparse.SUPPRESS)
     p.add_argument("--data", default=None, help=argparse.SUPPRESS)
     p.add_argument("--out", default=None, help=argparse.SUPPRESS)
@@ -492,6 +567,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.child:
         _child(args.child, args.data, args.out, args.store)
+        return 0
+
+    if args.redis:
+        result = redis_run(args.docs or 100_000)
+        if args.json:
+            Path(args.json).write_text(json.dumps(result, indent=2))
         return 0
 
     if args.race:
