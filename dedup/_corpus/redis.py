@@ -15,6 +15,7 @@ import json
 import random
 import struct
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -30,11 +31,18 @@ from .store import Candidate, Doc, Verdict, check_params, params_dict
 
 __all__ = ["RedisStore"]
 
-# ARGV: prefix, id, band keys, record, bucket total, action, slot, dup verdict,
-# evicted verdict, site, line hashes...
+# ARGV: prefix, id, band keys, record, bucket total, action, slot (or "id:" and the id
+# of a document added earlier in the same pipelined batch), dup verdict, evicted verdict,
+# chain key, chain position, site, line hashes...
+# A pipelined batch (see RedisStore._add_pipelined) passes a chain key: the script then
+# runs only if every earlier document of the batch was applied as its worker decided.
 _ADD_SCRIPT: Final = """
 local p = ARGV[1]
 local id = ARGV[2]
+local chain = ARGV[10]
+if chain ~= '' and tonumber(redis.call('GET', chain) or '0') ~= tonumber(ARGV[11]) then
+  return {'skip'}
+end
 local s = redis.call('HGET', p .. ':ids', id)
 if s then return {'indexed', s} end
 local d = redis.call('HGET', p .. ':dups', id)
@@ -50,9 +58,17 @@ for b = 0, nb - 1 do
 end
 if total ~= tonumber(ARGV[5]) then return {'retry', 'added'} end
 local action = ARGV[6]
-if action ~= 'insert' and not redis.call('HGET', p .. ':names', ARGV[7]) then
-  return {'retry', 'removed'}
+if action ~= 'insert' then
+  local orig = ARGV[7]
+  local there
+  if string.sub(orig, 1, 3) == 'id:' then
+    there = redis.call('HGET', p .. ':ids', string.sub(orig, 4))
+  else
+    there = redis.call('HGET', p .. ':names', orig)
+  end
+  if not there then return {'retry', 'removed'} end
 end
+if chain ~= '' then redis.call('INCR', chain) end
 if action == 'dup' then
   redis.call('HSET', p .. ':dups', id, ARGV[8])
   return {'done'}
@@ -74,10 +90,10 @@ end
 redis.call('HSET', p .. ':ids', id, slot)
 redis.call('HSET', p .. ':names', slot, id)
 redis.call('INCR', p .. ':live')
-local site = ARGV[10]
+local site = ARGV[12]
 if site ~= '' then
   redis.call('HINCRBY', p .. ':sites', site, 1)
-  for i = 11, #ARGV do
+  for i = 13, #ARGV do
     redis.call('HINCRBY', p .. ':lines:' .. site, ARGV[i], 1)
   end
 end
@@ -156,9 +172,158 @@ class RedisStore:
 
     # -- adding ---------------------------------------------------------------------------
     def add_batch(self, docs: Sequence[Doc], min_jaccard: float, keep: KeepPolicy) -> list[Verdict]:
-        return [
-            self._call(functools.partial(self._add_one, doc, min_jaccard, keep)) for doc in docs
-        ]
+        out: list[Verdict] = []
+        if len(docs) > 1:
+            out = self._call(functools.partial(self._add_pipelined, docs, min_jaccard, keep))
+        out.extend(
+            self._call(functools.partial(self._add_one, doc, min_jaccard, keep))
+            for doc in docs[len(out) :]
+        )
+        return out
+
+    def _add_pipelined(
+        self, docs: Sequence[Doc], min_jaccard: float, keep: KeepPolicy
+    ) -> list[Verdict]:
+        """Add a batch in three round trips; returns the verdicts of the documents it
+        settled, a prefix of ``docs`` (the caller adds the rest one by one).
+
+        The worker reads every document's buckets and candidates at once, decides the
+        documents in order as if each earlier one of the batch were already indexed (as
+        :meth:`_add_one` would find them), then sends one script per document in one
+        pipeline. Each script makes the checks of :meth:`_add_one` (buckets unchanged
+        since the read, apart from the batch's own additions; the original still
+        indexed) and, through a chain counter, runs only if every earlier script of the
+        batch applied its decision: at the first document whose world changed, the rest
+        of the batch is left to the one-by-one path, which reads again.
+        """
+        p = self.prefix
+        keys = [self._bucket_keys(doc) for doc in docs]
+        pipe = self.client.pipeline(transaction=False)
+        for doc, bucket_names in zip(docs, keys, strict=True):
+            for name, key in zip(bucket_names, doc.keys, strict=True):
+                pipe.hget(name, struct.pack("<I", key))
+        raw = pipe.execute()
+        nb = self.params.bands
+        ahead = self.max_bucket * _READ_AHEAD
+        real: list[list[tuple[int, ...]]] = []  # per doc, per band: newest first
+        totals: list[list[int]] = []
+        for k in range(len(docs)):
+            vals = [v or b"" for v in raw[k * nb : (k + 1) * nb]]
+            totals.append([len(v) // 4 for v in vals])
+            real.append([struct.unpack(f">{len(v) // 4}I", v)[::-1][:ahead] for v in vals])
+        members = sorted({s for row in real for bucket in row for s in bucket})
+        likely = sorted({s for row in real for bucket in row for s in bucket[: self.max_bucket]})
+        doc_ids = [doc.doc_id for doc in docs]
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hmget(f"{p}:ids", doc_ids)
+        pipe.hmget(f"{p}:dups", doc_ids)
+        pipe.hmget(f"{p}:names", members or [-1])
+        for s in likely:
+            self._get_record(pipe, s)
+        got = pipe.execute()
+        known = [i is not None or d is not None for i, d in zip(got[0], got[1], strict=True)]
+        # live slot -> id, the batch's own included
+        alive = {
+            s: n.decode()
+            for s, n in zip(members, got[2][: len(members)], strict=True)
+            if n is not None
+        }
+        records = dict(zip(likely, got[3:], strict=True))
+        # Decide in order; documents of the batch get provisional slots above every real
+        # one (the script gives them real slots in the same order).
+        base = 1 << 40
+        local: dict[tuple[int, int], list[int]] = {}  # (band, key) -> batch slots, oldest first
+        local_docs: dict[int, Doc] = {}
+        ids: set[str] = set()
+        plans: list[tuple[Doc, int, Decision, dict[int, str]] | None] = []
+        for k, doc in enumerate(docs):
+            if doc.doc_id in ids:
+                break  # the same id twice in one batch: left to the one-by-one path
+            ids.add(doc.doc_id)
+            if known[k]:
+                plans.append(None)  # added before: its recorded verdict is read below
+                continue
+            buckets = [
+                ([*local.get((b, key), ())[::-1], *real[k][b]])[:ahead]
+                for b, key in enumerate(doc.keys)
+            ]
+            slots = take_candidates(buckets, alive.__contains__, self.max_bucket)
+            missing = [s for s in slots if s < base and s not in records]
+            if missing:
+                pipe = self.client.pipeline(transaction=False)
+                for s in missing:
+                    self._get_record(pipe, s)
+                records.update(zip(missing, pipe.execute(), strict=True))
+            cands: list[Candidate] = []
+            for s in slots:
+                if s >= base:
+                    d = local_docs[s]
+                    cands.append((s, d.sig, d.content, min(d.length, 2**32 - 1)))
+                else:
+                    cands.append((s, *self._rec.unpack(records[s])))
+            decision = decide_duplicate(doc, cands, min_jaccard=min_jaccard, keep=keep)
+            if decision.action == "replace" and decision.slot >= base:
+                break  # replacing a document of the same batch: left to the one-by-one path
+            expected = sum(totals[k]) + sum(
+                len(local.get((b, key), ())) for b, key in enumerate(doc.keys)
+            )
+            original = {decision.slot: alive[decision.slot]} if decision.slot >= 0 else {}
+            plans.append((doc, expected, decision, original))
+            if decision.action == "replace":
+                del alive[decision.slot]
+            if decision.action != "dup":
+                slot = base + k
+                local_docs[slot] = doc
+                alive[slot] = doc.doc_id
+                for b, key in enumerate(doc.keys):
+                    local.setdefault((b, key), []).append(slot)
+        chain = f"{p}:chain:{uuid.uuid4().hex}"
+        pipe = self.client.pipeline(transaction=False)
+        position = 0
+        for k, plan in enumerate(plans):
+            if plan is None:
+                pipe.hexists(f"{p}:ids", doc_ids[k])
+                pipe.hget(f"{p}:dups", doc_ids[k])
+                continue
+            doc, expected, decision, original = plan
+            orig = decision.slot
+            self._add(
+                keys=keys[k],
+                args=self._script_args(
+                    doc,
+                    expected,
+                    decision,
+                    original,
+                    f"id:{original[orig]}" if orig >= base else orig,
+                    chain,
+                    position,
+                ),
+                client=pipe,
+            )
+            position += 1
+        pipe.delete(chain)
+        results = iter(pipe.execute()[:-1])
+        out: list[Verdict] = []
+        for k, plan in enumerate(plans):
+            if plan is None:
+                indexed, dup = next(results), next(results)
+                if indexed:
+                    out.append(Verdict(doc_ids[k], False, seen=True))
+                elif dup is not None:
+                    dup_of, sim, rule = json.loads(dup)
+                    out.append(Verdict(doc_ids[k], True, dup_of, sim, rule, seen=True))
+                else:  # removed meanwhile (by another client): added again now
+                    out.append(self._add_one(docs[k], min_jaccard, keep))
+                continue
+            doc, _, decision, original = plan
+            res = next(results)
+            status = res[0].decode()
+            if status in ("skip", "retry"):
+                break
+            out.append(self._verdict_of(doc, status, res, _Snapshot(0, [], original), decision))
+            if status in ("indexed", "dup"):
+                break  # added meanwhile by another worker: the rest is decided again
+        return out
 
     def _add_one(self, doc: Doc, min_jaccard: float, keep: KeepPolicy) -> Verdict:
         """Read, decide, commit; again (after a pause) while others change the buckets."""
@@ -224,28 +389,42 @@ class RedisStore:
         self, doc: Doc, bucket_keys: list[str], seen: _Snapshot, decision: Decision
     ) -> list[bytes]:
         """Run the add script: it rechecks ``seen`` and applies ``decision`` atomically."""
-        dup_json = evict_json = ""
-        if decision.action == "dup":
-            dup_json = json.dumps([seen.names[decision.slot], decision.similarity, decision.rule])
-        elif decision.action == "replace":
-            evict_json = json.dumps([doc.doc_id, decision.similarity, decision.rule])
         res: list[bytes] = self._add(
             keys=bucket_keys,
-            args=[
-                self.prefix,
-                doc.doc_id,
-                struct.pack(f"<{len(doc.keys)}I", *doc.keys),
-                self._rec.pack(doc.sig, doc.content, min(doc.length, 2**32 - 1)),
-                seen.total,
-                decision.action,
-                decision.slot,
-                dup_json,
-                evict_json,
-                doc.site if doc.site is not None else "",
-                *doc.lines,
-            ],
+            args=self._script_args(doc, seen.total, decision, seen.names, decision.slot, "", 0),
         )
         return res
+
+    def _script_args(
+        self,
+        doc: Doc,
+        total: int,
+        decision: Decision,
+        names: dict[int, str],
+        original: int | str,
+        chain: str,
+        position: int,
+    ) -> list[Any]:
+        dup_json = evict_json = ""
+        if decision.action == "dup":
+            dup_json = json.dumps([names[decision.slot], decision.similarity, decision.rule])
+        elif decision.action == "replace":
+            evict_json = json.dumps([doc.doc_id, decision.similarity, decision.rule])
+        return [
+            self.prefix,
+            doc.doc_id,
+            struct.pack(f"<{len(doc.keys)}I", *doc.keys),
+            self._rec.pack(doc.sig, doc.content, min(doc.length, 2**32 - 1)),
+            total,
+            decision.action,
+            original,
+            dup_json,
+            evict_json,
+            chain,
+            position,
+            doc.site if doc.site is not None else "",
+            *doc.lines,
+        ]
 
     @staticmethod
     def _verdict_of(
