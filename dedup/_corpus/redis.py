@@ -51,8 +51,11 @@ local keys = ARGV[3]
 local nb = #keys / 4
 local total = 0
 local vals = {}
+local names = {}
 for b = 0, nb - 1 do
-  local v = redis.call('HGET', KEYS[b + 1], string.sub(keys, b * 4 + 1, b * 4 + 4))
+  local h = struct.unpack('<I4', keys, b * 4 + 1)
+  names[b] = p .. ':b:' .. b .. ':' .. math.floor(h / SHARD)
+  local v = redis.call('HGET', names[b], string.sub(keys, b * 4 + 1, b * 4 + 4))
   vals[b] = v or ''
   total = total + #vals[b] / 4
 end
@@ -85,7 +88,7 @@ local rec = ARGV[4]
 redis.call('SETRANGE', p .. ':rec', slot * #rec, rec)
 local packed = struct.pack('>I4', slot)
 for b = 0, nb - 1 do
-  redis.call('HSET', KEYS[b + 1], string.sub(keys, b * 4 + 1, b * 4 + 4), vals[b] .. packed)
+  redis.call('HSET', names[b], string.sub(keys, b * 4 + 1, b * 4 + 4), vals[b] .. packed)
 end
 redis.call('HSET', p .. ':ids', id, slot)
 redis.call('HSET', p .. ':names', slot, id)
@@ -100,6 +103,53 @@ end
 return {'inserted', tostring(slot)}
 """
 
+# Reads of a pipelined batch, one command each (a reply of one string, cheap to parse).
+# ARGV: prefix, bands, the band keys of every document (packed). Reply: per document and
+# band, the bucket's length and value.
+_READ_BUCKETS: Final = """
+local p = ARGV[1]
+local nb = tonumber(ARGV[2])
+local keys = ARGV[3]
+local out = {}
+for i = 0, #keys / 4 - 1 do
+  local h = struct.unpack('<I4', keys, i * 4 + 1)
+  local name = p .. ':b:' .. (i % nb) .. ':' .. math.floor(h / SHARD)
+  local v = redis.call('HGET', name, string.sub(keys, i * 4 + 1, i * 4 + 4)) or ''
+  out[i + 1] = struct.pack('>I4', #v) .. v
+end
+return table.concat(out)
+"""
+
+# ARGV: prefix, record size, n, n slots, m, m slots, ids... Reply: the name of each of the
+# n slots (length, or -1 when not indexed; bytes), the record of each of the m slots,
+# then one byte per id: '1' when it was added before (indexed or a duplicate).
+_READ_CANDIDATES: Final = """
+local p = ARGV[1]
+local size = tonumber(ARGV[2])
+local n = tonumber(ARGV[3])
+local out = {}
+for i = 4, 3 + n do
+  local name = redis.call('HGET', p .. ':names', ARGV[i])
+  if name then
+    out[#out + 1] = struct.pack('>i4', #name) .. name
+  else
+    out[#out + 1] = struct.pack('>i4', -1)
+  end
+end
+local m = tonumber(ARGV[4 + n])
+for i = 5 + n, 4 + n + m do
+  local s = tonumber(ARGV[i])
+  local r = redis.call('GETRANGE', p .. ':rec', s * size, (s + 1) * size - 1)
+  out[#out + 1] = r .. string.rep('\0', size - #r)
+end
+for i = 5 + n + m, #ARGV do
+  local seen = redis.call('HEXISTS', p .. ':ids', ARGV[i]) == 1
+    or redis.call('HEXISTS', p .. ':dups', ARGV[i]) == 1
+  out[#out + 1] = seen and '1' or '0'
+end
+return table.concat(out)
+"""
+
 _REMOVE_SCRIPT: Final = """
 local p = ARGV[1]
 local s = redis.call('HGET', p .. ':ids', ARGV[2])
@@ -110,10 +160,15 @@ redis.call('INCRBY', p .. ':live', -1)
 return 1
 """
 
-_SHARD_SHIFT: Final = 20
+_SHARD_SHIFT: Final = 20  # the scripts divide by 2**20 (SHARD) to name a bucket's hash
 _READ_AHEAD: Final = 4  # bucket entries read per max_bucket live candidates wanted
 _MAX_ATTEMPTS: Final = 8
 _BACKOFF: Final = 0.002  # seconds before the second attempt; doubles after each
+
+
+def _pack_keys(keys: Sequence[int]) -> bytes:
+    """Band keys as the scripts take them: 4 bytes each, little-endian."""
+    return struct.pack(f"<{len(keys)}I", *keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +222,11 @@ class RedisStore:
         raw = self.client.get(key)
         stored = json.loads(raw) if isinstance(raw, (bytes, str)) else {}
         check_params(self.address, stored, self.params)
-        self._add = self.client.register_script(_ADD_SCRIPT)
+        shard = str(1 << _SHARD_SHIFT)
+        self._add = self.client.register_script(_ADD_SCRIPT.replace("SHARD", shard))
         self._remove = self.client.register_script(_REMOVE_SCRIPT)
+        self._read_buckets = self.client.register_script(_READ_BUCKETS.replace("SHARD", shard))
+        self._read_candidates = self.client.register_script(_READ_CANDIDATES)
 
     # -- adding ---------------------------------------------------------------------------
     def add_batch(self, docs: Sequence[Doc], min_jaccard: float, keep: KeepPolicy) -> list[Verdict]:
@@ -197,38 +255,46 @@ class RedisStore:
         of the batch is left to the one-by-one path, which reads again.
         """
         p = self.prefix
-        keys = [self._bucket_keys(doc) for doc in docs]
-        pipe = self.client.pipeline(transaction=False)
-        for doc, bucket_names in zip(docs, keys, strict=True):
-            for name, key in zip(bucket_names, doc.keys, strict=True):
-                pipe.hget(name, struct.pack("<I", key))
-        raw = pipe.execute()
+        raw: bytes = self._read_buckets(
+            args=[p, self.params.bands, b"".join(_pack_keys(doc.keys) for doc in docs)]
+        )
         nb = self.params.bands
         ahead = self.max_bucket * _READ_AHEAD
         real: list[list[tuple[int, ...]]] = []  # per doc, per band: newest first
-        totals: list[list[int]] = []
-        for k in range(len(docs)):
-            vals = [v or b"" for v in raw[k * nb : (k + 1) * nb]]
-            totals.append([len(v) // 4 for v in vals])
-            real.append([struct.unpack(f">{len(v) // 4}I", v)[::-1][:ahead] for v in vals])
+        totals: list[int] = []
+        at = 0
+        for _ in docs:
+            row = []
+            total = 0
+            for _ in range(nb):
+                size = int.from_bytes(raw[at : at + 4], "big")
+                count = size // 4
+                total += count
+                row.append(struct.unpack_from(f">{count}I", raw, at + 4)[::-1][:ahead])
+                at += 4 + size
+            real.append(row)
+            totals.append(total)
         members = sorted({s for row in real for bucket in row for s in bucket})
         likely = sorted({s for row in real for bucket in row for s in bucket[: self.max_bucket]})
         doc_ids = [doc.doc_id for doc in docs]
-        pipe = self.client.pipeline(transaction=False)
-        pipe.hmget(f"{p}:ids", doc_ids)
-        pipe.hmget(f"{p}:dups", doc_ids)
-        pipe.hmget(f"{p}:names", members or [-1])
+        rec_size = self._rec.size
+        got: bytes = self._read_candidates(
+            args=[p, rec_size, len(members), *members, len(likely), *likely, *doc_ids]
+        )
+        alive: dict[int, str] = {}  # live slot -> id, the batch's own included
+        at = 0
+        for s in members:
+            size = int.from_bytes(got[at : at + 4], "big", signed=True)
+            if size >= 0:
+                alive[s] = got[at + 4 : at + 4 + size].decode()
+                at += 4 + size
+            else:
+                at += 4
+        records: dict[int, bytes] = {}
         for s in likely:
-            self._get_record(pipe, s)
-        got = pipe.execute()
-        known = [i is not None or d is not None for i, d in zip(got[0], got[1], strict=True)]
-        # live slot -> id, the batch's own included
-        alive = {
-            s: n.decode()
-            for s, n in zip(members, got[2][: len(members)], strict=True)
-            if n is not None
-        }
-        records = dict(zip(likely, got[3:], strict=True))
+            records[s] = got[at : at + rec_size]
+            at += rec_size
+        known = [got[at + k] == ord("1") for k in range(len(docs))]
         # Decide in order; documents of the batch get provisional slots above every real
         # one (the script gives them real slots in the same order).
         base = 1 << 40
@@ -264,7 +330,7 @@ class RedisStore:
             decision = decide_duplicate(doc, cands, min_jaccard=min_jaccard, keep=keep)
             if decision.action == "replace" and decision.slot >= base:
                 break  # replacing a document of the same batch: left to the one-by-one path
-            expected = sum(totals[k]) + sum(
+            expected = totals[k] + sum(
                 len(local.get((b, key), ())) for b, key in enumerate(doc.keys)
             )
             original = {decision.slot: alive[decision.slot]} if decision.slot >= 0 else {}
@@ -288,7 +354,7 @@ class RedisStore:
             doc, expected, decision, original = plan
             orig = decision.slot
             self._add(
-                keys=keys[k],
+                keys=[],
                 args=self._script_args(
                     doc,
                     expected,
@@ -390,7 +456,7 @@ class RedisStore:
     ) -> list[bytes]:
         """Run the add script: it rechecks ``seen`` and applies ``decision`` atomically."""
         res: list[bytes] = self._add(
-            keys=bucket_keys,
+            keys=[],
             args=self._script_args(doc, seen.total, decision, seen.names, decision.slot, "", 0),
         )
         return res
@@ -413,7 +479,7 @@ class RedisStore:
         return [
             self.prefix,
             doc.doc_id,
-            struct.pack(f"<{len(doc.keys)}I", *doc.keys),
+            _pack_keys(doc.keys),
             self._rec.pack(doc.sig, doc.content, min(doc.length, 2**32 - 1)),
             total,
             decision.action,
