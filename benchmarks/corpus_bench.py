@@ -554,6 +554,7 @@ def main(argv: list[str] | None = None) -> int:
         "--scale", type=int, default=None, help="only Corpus on this many documents (1000000)"
     )
     p.add_argument("--race", action="store_true", help="throughput race against rensa")
+    p.add_argument("--rounds", type=int, default=2, help="race rounds (the best is kept)")
     p.add_argument("--redis", action="store_true", help="Redis store: docs/s and server B/doc")
     p.add_argument("--child", default=None, help=argparse.SUPPRESS)
     p.add_argument("--data", default=None, help=argparse.SUPPRESS)
@@ -576,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.race:
-        result = race(args.docs or 20_000)
+        result = race(args.docs or 20_000, rounds=args.rounds)
         if args.json:
             Path(args.json).write_text(json.dumps(result, indent=2))
         return 0
