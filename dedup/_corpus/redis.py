@@ -207,13 +207,14 @@ class RedisStore:
         )
         self._call(self._setup)
 
-    def _call(self, fn: Callable[[], Any]) -> Any:
+    def _call(
+        self, fn: Callable[[], Any], written: str = "nothing of the current document was written"
+    ) -> Any:
         try:
             return fn()
         except (self._redis.ConnectionError, self._redis.TimeoutError) as exc:
             raise StoreError(
-                f"cannot reach the Redis index at {self.address} ({self._host}): {exc}; "
-                "nothing of the current document was written"
+                f"cannot reach the Redis index at {self.address} ({self._host}): {exc}; {written}"
             ) from exc
 
     def _setup(self) -> None:
@@ -232,7 +233,11 @@ class RedisStore:
     def add_batch(self, docs: Sequence[Doc], min_jaccard: float, keep: KeepPolicy) -> list[Verdict]:
         out: list[Verdict] = []
         if len(docs) > 1:
-            out = self._call(functools.partial(self._add_pipelined, docs, min_jaccard, keep))
+            out = self._call(
+                functools.partial(self._add_pipelined, docs, min_jaccard, keep),
+                "documents of the batch may have been written, each one whole; adding the "
+                "batch again returns their verdicts",
+            )
         out.extend(
             self._call(functools.partial(self._add_one, doc, min_jaccard, keep))
             for doc in docs[len(out) :]
