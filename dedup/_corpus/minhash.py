@@ -255,6 +255,15 @@ def _permutations(num_perm: int, seed: int) -> tuple[U64, U64]:
 
 
 @lru_cache(maxsize=16)
+def _offsets(num_perm: int, seed: int) -> U64:
+    """``b * a**-1`` modulo 2**64 for the permutations ``(a, b)``: ``a * (x + c) == a * x + b``."""
+    a, b = _permutations(num_perm, seed)
+    inv = np.array([pow(int(x), -1, 2**64) for x in a.tolist()], dtype=np.uint64)
+    out: U64 = b * inv
+    return out
+
+
+@lru_cache(maxsize=16)
 def _band_mults(bands: int, rows: int, seed: int) -> tuple[U64, U64]:
     rng = np.random.Generator(np.random.PCG64([seed, 0xBA4D]))
     mult = rng.integers(1, 2**63, size=rows, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
@@ -454,10 +463,11 @@ def signature_one(text: str, params: SignatureParams) -> tuple[list[int], bytes,
     if len(sh) > _CHUNK:
         top: U64 = _minhash(sh, a, b).astype(np.uint64)
     else:
-        vals = _buffer(params.num_perm).reshape(-1)[: len(a) * len(sh)].reshape(len(a), len(sh))
-        np.multiply(a[:, None], sh[None, :], out=vals)
-        vals += b[:, None]
-        top = vals.min(axis=1) >> _S32
+        # a * x + b == a * (x + b / a) modulo 2**64 (a is odd): rows of 128 contiguous
+        # values, cheaper to broadcast over than a column
+        vals = np.add.outer(sh, _offsets(params.num_perm, params.seed))
+        vals *= a
+        top = vals.min(axis=0) >> _S32
     # band_keys() and pack() of this one row, with fewer steps
     mult, salt = _band_mults(params.bands, params.rows, params.seed)
     acc = top[: params.bands * params.rows].reshape(params.bands, params.rows) @ mult
