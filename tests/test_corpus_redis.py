@@ -97,13 +97,17 @@ def durable_server(tmp_path: Path) -> Iterator[RedisServer]:
     srv.kill()
 
 
-def test_redis_gives_the_same_verdicts_as_memory(server: RedisServer) -> None:
+@pytest.mark.parametrize("keep", ["first", "longest"])
+def test_redis_gives_the_same_verdicts_as_memory(server: RedisServer, keep: str) -> None:
     docs = generate(300, seed=21)
-    memory = Corpus()
+    memory = Corpus(keep=keep)
     expected = memory.add_many((d.doc_id, d.text, d.site) for d in docs)
-    with Corpus(server.url) as corpus:
-        got = corpus.add_many((d.doc_id, d.text, d.site) for d in docs)
+    with Corpus(server.url, keep=keep) as corpus:
+        got = corpus.add_many((d.doc_id, d.text, d.site) for d in docs)  # pipelined batches
         assert got == expected
+        # again, with the same ids twice in one batch: every verdict is the recorded one
+        again = corpus.add_many([(d.doc_id, d.text, d.site) for d in docs[:20]] * 2)
+        assert again == memory.add_many([(d.doc_id, d.text, d.site) for d in docs[:20]] * 2)
         assert len(corpus) == len(memory)
         page = docs[0].text
         assert corpus.explain("x", page, site=docs[0].site) == memory.explain(
@@ -149,9 +153,28 @@ print(json.dumps(out))
 """
 
 
-def test_concurrent_workers_keep_exactly_one_copy(server: RedisServer, tmp_path: Path) -> None:
+_BATCH_WORKER = """
+import json, sys
+from dedup import Corpus
+from benchmarks.docgen import generate
+docs = generate(150, seed=99, dup_share=0.0)
+order = docs if int(sys.argv[2]) % 2 == 0 else docs[::-1]
+with Corpus(sys.argv[1]) as corpus:
+    items = [(d.doc_id + "/w" + sys.argv[2], d.text + "Updated by worker " + sys.argv[2] + ".")
+             for d in order]
+    out = []
+    for k in range(0, len(items), 7):  # pipelined batches, interleaved with the others
+        out += [[v.doc_id, v.is_duplicate, v.duplicate_of] for v in corpus.add_many(items[k:k + 7])]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.parametrize("worker", [_WORKER, _BATCH_WORKER], ids=["add", "add_many"])
+def test_concurrent_workers_keep_exactly_one_copy(
+    server: RedisServer, tmp_path: Path, worker: str
+) -> None:
     script = tmp_path / "worker.py"
-    script.write_text(_WORKER)
+    script.write_text(worker)
     workers = [
         subprocess.Popen(
             [sys.executable, str(script), server.url, str(w)],

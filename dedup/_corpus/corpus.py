@@ -25,7 +25,7 @@ from .._clean import (
     segment_checked,
 )
 from .config import CorpusConfig, resolve_corpus_config
-from .minhash import signatures
+from .minhash import signature_one, signatures
 from .store import Doc, Store, StoreError, Verdict, open_store
 
 __all__ = ["BoilerplateRemoval", "Corpus", "CorpusReport", "StoreError", "Verdict"]
@@ -140,7 +140,19 @@ class Corpus:
         Adding an id that was added before changes nothing and returns the verdict
         recorded then (with ``seen=True``): a rerun over the same input is idempotent.
         """
-        return self.add_many([(doc_id, text, site)])[0]
+        # One document: its signature alone (no batch set-up), then the store as usual.
+        _check(doc_id, text, site)
+        keys, sig, content = signature_one(text, self.params)
+        doc = Doc(
+            doc_id=doc_id,
+            site=site,
+            keys=tuple(keys),
+            sig=sig,
+            content=content,
+            length=len(text),
+            lines=self._line_hashes(text) if site is not None else (),
+        )
+        return self._store.add_batch([doc], self.config.min_jaccard, self.config.keep)[0]
 
     def add_many(
         self, docs: Iterable[tuple[str, str] | tuple[str, str, str | None]]

@@ -104,12 +104,38 @@ class LSHIndex:
 
         At most ``max_bucket`` live entries are taken from each band's bucket.
         """
-        alive = self.alive
-        return take_candidates(
-            (self._bucket(b, h) for b, h in enumerate(keys)),
-            lambda s: alive[s] != 0,
-            self.max_bucket,
-        )
+        return self.candidates_at(self.positions(keys), keys)
+
+    def positions(self, keys: Sequence[int]) -> list[int]:
+        """The chain heads of ``keys``, one per band (valid until the next insert)."""
+        bits = self.bits
+        mask = (1 << bits) - 1
+        return [(b << bits) | (h & mask) for b, h in enumerate(keys)]
+
+    def candidates_at(self, pos: Sequence[int], keys: Sequence[int]) -> list[int]:
+        """:meth:`candidates`, given :meth:`positions` of ``keys``."""
+        # take_candidates() over _bucket(), inlined: this is the hot loop of every add.
+        alive, heads, fp, nxt = self.alive, self.heads, self.fp, self.nxt
+        bands, cap = self.bands, self.max_bucket
+        out: list[int] = []
+        seen: set[int] = set()
+        for b, h in enumerate(keys):
+            s = heads[pos[b]]
+            if s < 0:
+                continue
+            f = h >> 16
+            taken = 0
+            while s >= 0:
+                i = s * bands + b
+                if fp[i] == f and alive[s]:
+                    if s not in seen:
+                        seen.add(s)
+                        out.append(s)
+                    taken += 1
+                    if taken >= cap:
+                        break
+                s = nxt[i]
+        return out
 
     def _bucket(self, band: int, key: int) -> Iterator[int]:
         """The slots whose band ``band`` has key ``key``, newest first (dead ones too)."""
@@ -132,16 +158,23 @@ class LSHIndex:
         buf = b"".join(self.sig[s * k : (s + 1) * k] for s in slots)
         return np.frombuffer(buf, dtype=np.uint8).reshape(len(slots), k)
 
-    def insert(self, keys: Sequence[int], sig: bytes, content: int, length: int) -> int:
-        """Add one document; returns its slot."""
+    def insert(
+        self,
+        keys: Sequence[int],
+        sig: bytes,
+        content: int,
+        length: int,
+        pos: Sequence[int] | None = None,
+    ) -> int:
+        """Add one document; returns its slot. ``pos``: :meth:`positions` of ``keys``."""
         slot = len(self.alive)
-        bands, bits, mask = self.bands, self.bits, (1 << self.bits) - 1
-        heads = self.heads
-        for b, h in enumerate(keys):
-            pos = (b << bits) | (h & mask)
-            self.nxt.append(heads[pos])
-            heads[pos] = slot
-            self.fp.append(h >> 16)
+        bands, heads = self.bands, self.heads
+        if pos is None:
+            pos = self.positions(keys)
+        self.nxt.extend([heads[p] for p in pos])
+        for p in pos:
+            heads[p] = slot
+        self.fp.extend([h >> 16 for h in keys])
         self.sig += sig
         self.content.append(content)
         self.length.append(min(length, 2**32 - 1))

@@ -11,10 +11,12 @@ from typing import Any
 from .._clean import KeepPolicy
 from .lshindex import LSHIndex
 from .minhash import SignatureParams
-from .rule import decide_duplicate
+from .rule import Decision, decide_duplicate
 from .store import Doc, Verdict
 
 __all__ = ["MemoryStore"]
+
+_INSERT = Decision("insert")
 
 
 class MemoryStore:
@@ -27,6 +29,8 @@ class MemoryStore:
         self.params = params
         self.max_bucket = max_bucket
         self._lock = threading.RLock()
+        # a subclass that keeps verdicts outside ``dups`` (SQLite) is always asked
+        self._dups_elsewhere = type(self)._stored_dup is not MemoryStore._stored_dup
         self._reset()
 
     def _reset(self) -> None:
@@ -74,12 +78,18 @@ class MemoryStore:
             return out
 
     def _add_one(self, doc: Doc, min_jaccard: float, keep: KeepPolicy) -> Verdict:
-        prior = self.verdict(doc.doc_id)
-        if prior is not None:
-            return prior
+        if doc.doc_id in self.slot_of or doc.doc_id in self.dups or self._dups_elsewhere:
+            prior = self.verdict(doc.doc_id)
+            if prior is not None:
+                return prior
         index = self.index
-        cands = [(s, *index.record(s)) for s in index.candidates(doc.keys)]
-        out = decide_duplicate(doc, cands, min_jaccard=min_jaccard, keep=keep)
+        pos = index.positions(doc.keys)
+        slots = index.candidates_at(pos, doc.keys)
+        if not slots:
+            out = _INSERT
+        else:
+            cands = [(s, *index.record(s)) for s in slots]
+            out = decide_duplicate(doc, cands, min_jaccard=min_jaccard, keep=keep)
         if out.action == "dup":
             v = Verdict(doc.doc_id, True, self._id(out.slot), out.similarity, out.rule)
             self._record_dup(v)
@@ -89,7 +99,7 @@ class MemoryStore:
             replaced = self._id(out.slot)
             self._kill(out.slot)
             self._record_dup(Verdict(replaced, True, doc.doc_id, out.similarity, out.rule))
-        slot = index.insert(doc.keys, doc.sig, doc.content, doc.length)
+        slot = index.insert(doc.keys, doc.sig, doc.content, doc.length, pos)
         self.slot_of[doc.doc_id] = slot
         self.id_of.append(doc.doc_id)
         self._learn(doc)

@@ -16,6 +16,7 @@ signature in every process, on every machine (no use of Python's salted ``hash()
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,10 +32,12 @@ __all__ = [
     "Signatures",
     "band_keys",
     "estimate_jaccard",
+    "estimate_jaccard_bytes",
     "estimate_jaccard_rows",
     "minhash_sets",
     "shingles",
     "shingles_batch",
+    "signature_one",
     "signatures",
 ]
 
@@ -62,7 +65,7 @@ _SHINGLE_MULT: Final = np.array(
 )  # fmt: skip
 MAX_SHINGLE: Final = len(_SHINGLE_MULT)
 """The longest shingle, in words or characters, that signatures support."""
-_CHUNK: Final = 4096
+_CHUNK: Final = 8192
 _POWERS_CACHED: Final = 1 << 16
 _S30: Final = np.uint64(30)
 _S27: Final = np.uint64(27)
@@ -177,19 +180,21 @@ def shingles(text: str, params: SignatureParams) -> tuple[U64, int]:
     (6, True, True)
     """
     folded = text.casefold()
-    codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    if folded.isascii():
-        cls = _ascii_classes()[codes]
-    else:
-        cls = _char_classes()[np.minimum(codes, _TABLE_SIZE)]
-    word = cls != 0
-    n_word = int(np.count_nonzero(word))
-    if n_word and 3 * int(np.count_nonzero(cls == 2)) > n_word:
-        tokens = codes[word].astype(np.uint64) + _ONE
-        width = params.char_shingle
-    else:
-        tokens = _word_hashes(codes, word)
+    if folded.isascii():  # one byte per character, and no script without spaces
+        codes = np.frombuffer(folded.encode("ascii"), dtype=np.uint8)
+        tokens = _word_hashes(_ascii_plus_one()[codes], _ascii_word()[codes])
         width = params.word_shingle
+    else:
+        wide = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        cls = _char_classes()[np.minimum(wide, _TABLE_SIZE)]
+        word = cls != 0
+        n_word = int(np.count_nonzero(word))
+        if n_word and 3 * int(np.count_nonzero(cls == 2)) > n_word:
+            tokens = wide[word].astype(np.uint64) + _ONE
+            width = params.char_shingle
+        else:
+            tokens = _word_hashes(wide.astype(np.uint64) + _ONE, word)
+            width = params.word_shingle
     content = int((tokens * _POWERS.get(len(tokens))[0]).sum())
     if len(tokens) == 0:
         return np.zeros(1, dtype=np.uint64), content
@@ -202,22 +207,43 @@ def shingles(text: str, params: SignatureParams) -> tuple[U64, int]:
 
 
 @lru_cache(maxsize=1)
+def _ascii_word() -> npt.NDArray[np.bool_]:
+    """Per ASCII code: a word character?"""
+    out: npt.NDArray[np.bool_] = _ascii_classes().astype(bool)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _ascii_plus_one() -> U64:
+    """Per ASCII code: the code plus one, as the uint64 the token hash sums."""
+    return np.arange(1, 129, dtype=np.uint64)
+
+
+def _runs(word: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Starts and ends of the runs of True in ``word``."""
+    padded = np.zeros(len(word) + 2, dtype=np.bool_)
+    padded[1:-1] = word
+    change = np.flatnonzero(padded[1:] != padded[:-1])
+    return change[0::2], change[1::2]
+
+
+@lru_cache(maxsize=1)
 def _ascii_classes() -> U8:
     table: U8 = np.array([1 if chr(c).isalnum() else 0 for c in range(128)], dtype=np.uint8)
     return table
 
 
-def _word_hashes(codes: npt.NDArray[np.uint32], word: npt.NDArray[np.bool_]) -> U64:
-    """Position-independent polynomial hash of every run of word characters."""
-    if not word.any():
+def _word_hashes(plus_one: U64, word: npt.NDArray[np.bool_]) -> U64:
+    """Position-independent polynomial hash of every run of word characters
+    (``plus_one``: each character's code plus one; it is overwritten)."""
+    starts, ends = _runs(word)
+    if not len(starts):
         return np.zeros(0, dtype=np.uint64)
-    edges = np.diff(np.concatenate(([0], word.view(np.int8), [0])))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
-    pw, inv = _POWERS.get(len(codes) + 1)
-    prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
-    np.cumsum((codes.astype(np.uint64) + _ONE) * pw[: len(codes)], out=prefix[1:])
-    return (prefix[ends] - prefix[starts]) * inv[starts]
+    pw, inv = _POWERS.get(len(plus_one) + 1)
+    prefix = np.zeros(len(plus_one) + 1, dtype=np.uint64)
+    np.cumsum(np.multiply(plus_one, pw[: len(plus_one)], out=plus_one), out=prefix[1:])
+    out: U64 = (prefix[ends] - prefix[starts]) * inv[starts]
+    return out
 
 
 @lru_cache(maxsize=16)
@@ -226,6 +252,15 @@ def _permutations(num_perm: int, seed: int) -> tuple[U64, U64]:
     a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
     b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
     return a, b
+
+
+@lru_cache(maxsize=16)
+def _offsets(num_perm: int, seed: int) -> U64:
+    """``b * a**-1`` modulo 2**64 for the permutations ``(a, b)``: ``a * (x + c) == a * x + b``."""
+    a, b = _permutations(num_perm, seed)
+    inv = np.array([pow(int(x), -1, 2**64) for x in a.tolist()], dtype=np.uint64)
+    out: U64 = b * inv
+    return out
 
 
 @lru_cache(maxsize=16)
@@ -250,6 +285,8 @@ def minhash_sets(hashes: U64, starts: npt.NDArray[np.intp], num_perm: int, seed:
     """
     a, b = _permutations(num_perm, seed)
     out = np.empty((len(starts), num_perm), dtype=np.uint32)
+    buf = _buffer(num_perm)
+    ac, bc = a[:, None], b[:, None]
     # Sets are grouped so that one vectorized pass covers about _CHUNK elements.
     bounds = [*starts.tolist(), len(hashes)]
     first = 0
@@ -262,13 +299,27 @@ def minhash_sets(hashes: U64, starts: npt.NDArray[np.intp], num_perm: int, seed:
             out[first] = _minhash(hashes[lo:hi], a, b)
         else:
             offsets = np.asarray(bounds[first:last], dtype=np.intp) - lo
-            vals = a[:, None] * hashes[None, lo:hi]
-            vals += b[:, None]
+            vals = buf.reshape(-1)[: len(a) * (hi - lo)].reshape(len(a), hi - lo)
+            np.multiply(ac, hashes[None, lo:hi], out=vals)
+            vals += bc
             out[first:last] = (np.minimum.reduceat(vals, offsets, axis=1).T >> _S32).astype(
                 np.uint32
             )
         first = last
     return out
+
+
+_LOCAL: Final = threading.local()
+
+
+def _buffer(num_perm: int) -> npt.NDArray[np.uint64]:
+    """A reused ``uint64[num_perm, _CHUNK]`` work array, one per thread (allocating
+    megabytes for every group costs page faults)."""
+    buf: npt.NDArray[np.uint64] | None = getattr(_LOCAL, "buf", None)
+    if buf is None or buf.shape[0] != num_perm:
+        buf = np.empty((num_perm, _CHUNK), dtype=np.uint64)
+        _LOCAL.buf = buf
+    return buf
 
 
 def _minhash(sh: U64, a: U64, b: U64) -> U32:
@@ -296,33 +347,59 @@ def shingles_batch(texts: Sequence[str], params: SignatureParams) -> tuple[list[
     True
     """
     n = len(texts)
+    if n == 0:
+        return [], np.zeros(0, dtype=np.uint64)
+    # Groups of about _GROUP_CHARS characters: the hash powers they need stay cached
+    # and their arrays stay in the CPU cache; every text's hashes are the same either way.
+    out: list[U64] = []
+    parts: list[U64] = []
+    first = 0
+    size = 0
+    for i, t in enumerate(texts):
+        if size and size + len(t) >= _GROUP_CHARS:
+            got, content = _shingles_group(texts[first:i], params)
+            out += got
+            parts.append(content)
+            first, size = i, 0
+        size += len(t) + 1
+    got, content = _shingles_group(texts[first:], params)
+    out += got
+    parts.append(content)
+    return out, parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+_GROUP_CHARS: Final = 60_000  # below _POWERS_CACHED
+
+
+def _shingles_group(texts: Sequence[str], params: SignatureParams) -> tuple[list[U64], U64]:
+    n = len(texts)
     out: list[U64] = [_EMPTY] * n
     content = np.zeros(n, dtype=np.uint64)
-    if n == 0:
-        return out, content
     folded = [t.casefold() for t in texts]
     joined = "\x00".join(folded)
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    if joined.isascii():
-        cls = _ascii_classes()[codes]
-    else:
-        cls = _char_classes()[np.minimum(codes, _TABLE_SIZE)]
     lengths = np.fromiter((len(f) for f in folded), dtype=np.int64, count=n)
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=starts[1:])
     ends = starts + lengths
-    word = cls != 0
-    cw = np.concatenate(([0], np.cumsum(word, dtype=np.int64)))
-    c2 = np.concatenate(([0], np.cumsum(cls == 2, dtype=np.int64)))
-    n_word = cw[ends] - cw[starts]
-    char_mode = (n_word > 0) & (3 * (c2[ends] - c2[starts]) > n_word)
+    if joined.isascii():  # one byte per character, and no script without spaces
+        codes: npt.NDArray[np.integer] = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+        word = _ascii_word()[codes]
+        char_mode = np.zeros(n, dtype=bool)
+        plus_one = _ascii_plus_one()[codes]
+    else:
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        cls = _char_classes()[np.minimum(codes, _TABLE_SIZE)]
+        word = cls != 0
+        cw = np.concatenate(([0], np.cumsum(word, dtype=np.int64)))
+        c2 = np.concatenate(([0], np.cumsum(cls == 2, dtype=np.int64)))
+        n_word = cw[ends] - cw[starts]
+        char_mode = (n_word > 0) & (3 * (c2[ends] - c2[starts]) > n_word)
+        plus_one = codes.astype(np.uint64) + _ONE
     # Word runs over the whole batch (the separator is not a word character).
-    edges = np.diff(np.concatenate(([0], word.view(np.int8), [0])))
-    w_start = np.flatnonzero(edges == 1)
-    w_end = np.flatnonzero(edges == -1)
+    w_start, w_end = _runs(word)
     pw, inv = _POWERS.get(len(codes) + 1)
     prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
-    np.cumsum((codes.astype(np.uint64) + _ONE) * pw[: len(codes)], out=prefix[1:])
+    np.cumsum(np.multiply(plus_one, pw[: len(codes)], out=plus_one), out=prefix[1:])
     tokens = (prefix[w_end] - prefix[w_start]) * inv[w_start]
     t_lo = np.searchsorted(w_start, starts)
     t_hi = np.searchsorted(w_start, ends)
@@ -370,6 +447,36 @@ def signatures(texts: Sequence[str], params: SignatureParams) -> Signatures:
     return Signatures(bands=band_keys(mins, params), sig=pack(mins), content=content, length=length)
 
 
+def signature_one(text: str, params: SignatureParams) -> tuple[list[int], bytes, int]:
+    """Band keys, packed 4-bit signature and content hash of one text: what
+    :func:`signatures` gives for it, without a batch's fixed cost.
+
+    >>> p = SignatureParams()
+    >>> t = "A storm hit the coast overnight and closed the harbour road"
+    >>> keys, sig, content = signature_one(t, p)
+    >>> s = signatures([t], p)
+    >>> keys == s.bands[0].tolist(), sig == s.sig[0].tobytes(), content == int(s.content[0])
+    (True, True, True)
+    """
+    sh, content = shingles(text, params)
+    a, b = _permutations(params.num_perm, params.seed)
+    if len(sh) > _CHUNK:
+        top: U64 = _minhash(sh, a, b).astype(np.uint64)
+    else:
+        # a * x + b == a * (x + b / a) modulo 2**64 (a is odd): rows of 128 contiguous
+        # values, cheaper to broadcast over than a column
+        vals = np.add.outer(sh, _offsets(params.num_perm, params.seed))
+        vals *= a
+        top = vals.min(axis=0) >> _S32
+    # band_keys() and pack() of this one row, with fewer steps
+    mult, salt = _band_mults(params.bands, params.rows, params.seed)
+    acc = top[: params.bands * params.rows].reshape(params.bands, params.rows) @ mult
+    acc += salt
+    keys: list[int] = (_mix(acc) >> _S32).tolist()
+    nib = top.astype(np.uint8) & np.uint8(0xF)
+    return keys, (nib[0::2] | (nib[1::2] << np.uint8(4))).tobytes(), content
+
+
 def band_keys(mins: U32, params: SignatureParams) -> U32:
     """``uint32[n, bands]`` band keys of full MinHash values ``mins`` (``uint32[n, num_perm]``).
 
@@ -377,15 +484,18 @@ def band_keys(mins: U32, params: SignatureParams) -> U32:
     """
     mult, salt = _band_mults(params.bands, params.rows, params.seed)
     used = mins[:, : params.bands * params.rows].astype(np.uint64)
-    used = used.reshape(len(mins), params.bands, params.rows)
-    acc = (used * mult[None, None, :]).sum(axis=2, dtype=np.uint64) + salt[None, :]
-    out: U32 = (_mix(acc) >> np.uint64(32)).astype(np.uint32)
+    # one (wrapping) uint64 matrix product: sum over the rows of value * multiplier
+    acc = (used.reshape(len(mins) * params.bands, params.rows) @ mult).reshape(
+        len(mins), params.bands
+    )
+    acc += salt
+    out: U32 = (_mix(acc) >> _S32).astype(np.uint32)
     return out
 
 
 def pack(mins: U32) -> U8:
     """Keep the low 4 bits of every MinHash value, two values per byte."""
-    nib = (mins & np.uint32(0xF)).astype(np.uint8)
+    nib = mins.astype(np.uint8) & np.uint8(0xF)
     out: U8 = nib[:, 0::2] | (nib[:, 1::2] << np.uint8(4))
     return out
 
@@ -410,6 +520,30 @@ def _from_agreement(x: U8, sig_bytes: int) -> npt.NDArray[np.float64]:
     m = equal / (2 * sig_bytes)
     out: npt.NDArray[np.float64] = np.clip((m - 1 / 16) / (15 / 16), 0.0, 1.0)
     return out
+
+
+@lru_cache(maxsize=8)
+def _nibble_mask(nbytes: int) -> int:
+    """The lowest bit of every 4-bit value of ``nbytes`` bytes."""
+    return int.from_bytes(b"\x11" * nbytes, "little")
+
+
+def estimate_jaccard_bytes(a: bytes, b: bytes) -> float:
+    """:func:`estimate_jaccard` of two packed signatures given as bytes, in plain Python
+    (no array set-up for one pair); the same float, bit for bit.
+
+    >>> p = SignatureParams()
+    >>> s = signatures(["one two three four five six", "one two three four six seven"], p)
+    >>> e = estimate_jaccard_bytes(s.sig[0].tobytes(), s.sig[1].tobytes())
+    >>> e == float(estimate_jaccard(s.sig[0], s.sig[1:])[0])
+    True
+    """
+    x = int.from_bytes(a, "little") ^ int.from_bytes(b, "little")
+    x |= x >> 1
+    x |= x >> 2
+    values = 2 * len(a)
+    m = (values - (x & _nibble_mask(len(a))).bit_count()) / values
+    return min(max((m - 1 / 16) / (15 / 16), 0.0), 1.0)
 
 
 def estimate_jaccard(query: U8, others: U8) -> npt.NDArray[np.float64]:

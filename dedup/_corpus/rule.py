@@ -13,10 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
-
 from .._clean import KeepPolicy, Rule
-from .minhash import estimate_jaccard
+from .minhash import estimate_jaccard_bytes
 from .store import Candidate, Doc
 
 __all__ = ["Action", "Decision", "decide_duplicate"]
@@ -56,12 +54,9 @@ def decide_duplicate(
     """
     if not cands:
         return _INSERT
-    q = np.frombuffer(doc.sig, dtype=np.uint8)
-    others = np.frombuffer(b"".join(c[1] for c in cands), dtype=np.uint8).reshape(len(cands), -1)
-    est = estimate_jaccard(q, others)
     best: tuple[float, int, int] | None = None  # (similarity, -slot, index)
-    for k, (slot, _, content, _) in enumerate(cands):
-        sim = 1.0 if content == doc.content else float(est[k])
+    for k, (slot, sig, content, _) in enumerate(cands):
+        sim = 1.0 if content == doc.content else estimate_jaccard_bytes(doc.sig, sig)
         if sim >= min_jaccard and (best is None or (sim, -slot) > best[:2]):
             best = (sim, -slot, k)
     if best is None:
