@@ -23,8 +23,10 @@ every guard, or a part of the kept copy's words in their order. Where it may sta
 * ``run`` (every scope but ``"adjacent"``): the unit stands in a run of at least
   ``min_run`` consecutive units that each repeat, exactly, a unit earlier in the text: a
   block of paragraphs printed twice, or a gallery that repeats the captions scattered
-  through the article. Structure counts only when the earlier copies stand in the same
-  order too (a menu or a list printed twice, not a table of contents and its headings).
+  through the article. Headings count only when the earlier copies stand in the same
+  order too, and the block holds a sentence or caption or at least twelve headings (a
+  menu printed again in the footer, not a table of contents and its headings). Lines
+  printed in three or more places do not count.
 * ``distant`` (scope ``"page"``): an exact copy of a sentence-like text unit of at least
   ``min_distant_words`` words anywhere before (a lead caption printed again in the body,
   a paragraph printed again after an advert), unless it answers a question (the same
@@ -57,6 +59,9 @@ _Found = tuple[int, float, Rule, Position]
 
 _MAX_BETWEEN: Final = 2
 """At most this many short units may stand between a text unit and its adjacent copy."""
+_MIN_HEADING_BLOCK: Final = 12
+"""Headings alone count as a block printed twice from this many in the same order on: a
+menu printed again in the footer (a table of contents is not printed twice in a row)."""
 _SAME_PLACE: Final = 2
 """Copies at most this many units apart stand in one place (a caption and its alt text)."""
 _MIN_GAP_CHARS: Final = 30
@@ -391,12 +396,18 @@ def _copy_runs(
     for run in _text_runs(keys, group, config):
         if len(run) >= config.min_run:
             members.update(run)
-    for run in _block_runs(keys, group, config):
-        if len(run) < config.min_run or any(group[j] in templated for j in run):
+    for block in _block_runs(keys, group, config):
+        run = [j for j in block if group[j] not in templated]
+        if len(run) < config.min_run:
             continue
-        if not config.protect_structure or any(keys.info(j).kind is Kind.TEXT for j in run):
-            members.update(run)  # a block with a sentence or caption in it, not a menu
+        long_block = len(run) >= _MIN_HEADING_BLOCK
+        if not config.protect_structure or long_block or any(_is_text(keys, j) for j in run):
+            members.update(run)  # a block with a sentence or caption in it, or a long one
     return members
+
+
+def _is_text(keys: Keys, j: int) -> bool:
+    return keys.info(j).kind is Kind.TEXT
 
 
 def _text_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> Iterator[list[int]]:
