@@ -393,6 +393,8 @@ def _copy_runs(
     whose earlier copies stand in the same order.
     """
     members: set[int] = set()
+    if sum(1 for j, g in enumerate(group) if g != j) < config.min_run:
+        return members  # too few repeats to make a run
     for run in _text_runs(keys, group, config):
         if len(run) >= config.min_run:
             members.update(run)
