@@ -69,3 +69,11 @@ def test_numbers_and_names() -> None:
     info = normalize(segment("On 21.02.2024 Anna Berg met Tom in Oslo.")).info(0)
     assert info.numbers == ("21", "02", "2024")
     assert info.names == frozenset({"anna", "berg", "tom", "oslo"})
+
+
+def test_a_clause_before_a_full_width_colon_is_no_label() -> None:
+    """After NFKC a Japanese sentence's full-width colon is a plain colon; what stands
+    before it is a clause, not a ``Label:``."""
+    keys = normalize(segment("記者会見で首相は次のように述べた：経済対策を急ぐ\nTermin: 21.02.2024"))
+    assert keys.info(0).label == ""
+    assert keys.info(1).label == "termin"

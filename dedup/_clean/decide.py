@@ -65,7 +65,9 @@ menu printed again in the footer (a table of contents is not printed twice in a 
 _SAME_PLACE: Final = 2
 """Copies at most this many units apart stand in one place (a caption and its alt text)."""
 _MIN_GAP_CHARS: Final = 30
-"""Exact copies at a gap are at least this long ("Read our full review here." is not)."""
+_MIN_GAP_WORDS: Final = 6
+"""Exact copies at a gap have this many characters or words ("Read our full review
+here." has neither); a word of a script without spaces is two characters."""
 _STOPS: Final = tuple(".!?\"'\u201d\u2019\u3002\uff01\uff1f\u0964")
 """How a sentence-like unit ends."""
 _MIN_CONTAINED_WORDS: Final = 6
@@ -237,7 +239,8 @@ class _Decider:
         only once the words match (most units match nothing)."""
         texts = self.texts
         if self.group[i] == self.group[j]:
-            if len(texts[j]) < _MIN_GAP_CHARS or not self._gap_pair(i, j):
+            short = len(texts[j]) < _MIN_GAP_CHARS and self.keys.words(j) < _MIN_GAP_WORDS
+            if short or not self._gap_pair(i, j):
                 return None
             if self.keys.info(j).kind is not Kind.TEXT:
                 return None  # a heading or fragment: a list item, a TOC entry, a command

@@ -56,6 +56,7 @@ _QUESTION_END: Final = ("?", "\uff1f", "\u061f")
 _LABEL_END: Final = (":", "\uff1a")
 _TERMINAL: Final = frozenset(".!?\u3002\uff01\uff1f\u061f\u0964\"'\u201d\u2019)")
 _HEADING_MAX_WORDS: Final = 7
+_SPACELESS_HEADING_MAX_WORDS: Final = 5
 _FIELD: Final = regex.compile(r"[\p{L}\p{N}_][^:]{0,40}?:\s+(\S.*)")
 _FIELD_MAX_PREFIX_WORDS: Final = 3
 _SENTENCE_STOP: Final = regex.compile(r"[.?\u3002\u061f\u0964][\"'\u201d\u2019)]?$")
@@ -230,10 +231,15 @@ def _numeric_entity(m: regex.Match[str]) -> str:
 
 
 def _label(prepared: str) -> str:
-    """The ``Label:`` a unit starts with, if its first three words hold a colon."""
+    """The ``Label:`` a unit starts with, if its first three words hold a colon.
+
+    In scripts without spaces a "word" is two characters: after NFKC the full-width colon
+    of a Chinese or Japanese sentence is a plain colon, and the clause before it is no
+    label.
+    """
     head = prepared[:60]
     colon = head.find(":")
-    if colon <= 0 or len(head[:colon].split()) > _FIELD_MAX_PREFIX_WORDS:
+    if colon <= 0 or _words(head[:colon].strip()) > _FIELD_MAX_PREFIX_WORDS:
         return ""
     return head[:colon].strip()
 
@@ -284,9 +290,17 @@ def _kind(stripped: str, framed: str, words: int, numbers: int) -> Kind:
         return Kind.FIELD
     if numbers >= 3 and numbers >= 0.15 * words:
         return Kind.DATA
-    if words <= _HEADING_MAX_WORDS and stripped[-1] not in _TERMINAL:
+    if words <= _heading_max_words(stripped) and stripped[-1] not in _TERMINAL:
         return Kind.HEADING
     return Kind.TEXT
+
+
+def _heading_max_words(stripped: str) -> int:
+    """Up to seven words make a heading; in a script without spaces (a "word" is two
+    characters there) up to ten characters: a 15-character Chinese caption is no heading."""
+    if " " in stripped or stripped.isascii():
+        return _HEADING_MAX_WORDS
+    return _SPACELESS_HEADING_MAX_WORDS
 
 
 def _is_field(stripped: str) -> bool:
