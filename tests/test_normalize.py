@@ -74,6 +74,7 @@ def test_numbers_and_names() -> None:
 def test_a_clause_before_a_full_width_colon_is_no_label() -> None:
     """After NFKC a Japanese sentence's full-width colon is a plain colon; what stands
     before it is a clause, not a ``Label:``."""
-    keys = normalize(segment("記者会見で首相は次のように述べた：経済対策を急ぐ\nTermin: 21.02.2024"))
+    sentence = "記者会見で首相は次のように述べた\uff1a経済対策を急ぐ"
+    keys = normalize(segment(f"{sentence}\nTermin: 21.02.2024"))
     assert keys.info(0).label == ""
     assert keys.info(1).label == "termin"
