@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import html
 import unicodedata
+from bisect import bisect_right
+from itertools import accumulate, repeat
+from operator import itemgetter
 from typing import Final
 
 import regex
 
-from .credits import strip_frame
+from .credits import _CREDIT_LAST_WORDS, _FIRST_WORDS, _LAST_WORDS, strip_frame
 from .types import Key, Kind, Segmentation
 
 __all__ = ["Keys", "normalize", "normalize_text"]
@@ -113,7 +116,12 @@ def normalize_text(text: str) -> str:
 def _keys(raws: tuple[str, ...]) -> tuple[str, ...]:
     """Normalize many units in one pass over their joined text (one line per unit)."""
     units = [r.translate(_LINE_BREAKS) if "\n" in r or "\r" in r else r for r in raws]
-    joined = _strip_credits(_unify("\n".join(units))).casefold()
+    joined = _unify("\n".join(units))
+    if joined.isascii():
+        lines = _ascii_keys(joined)
+        if len(lines) == len(units):
+            return tuple(lines)
+    joined = _strip_credits(joined).casefold()
     if not joined.isascii():
         for char in _COMMON_SYMBOLS:
             if char in joined:
@@ -129,9 +137,96 @@ def _keys(raws: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def _ascii_keys(text: str) -> list[str]:
+    """The keys of the lines of ASCII ``text`` (entities repaired): every line squeezed at
+    once, and only the lines that may hold a credit or label (:func:`_framed_lines`) one
+    by one, through :func:`_strip_credit`."""
+    folded = text.lower()  # casefold, for ASCII
+    spaced = folded.translate(_ASCII_PUNCTUATION_KEEP_LINES)
+    keys = _collapse(spaced).split("\n")
+    framed = _framed_lines(text, folded, spaced)
+    if framed:
+        lines = text.split("\n")
+        for k in framed:
+            keys[k] = _squeeze(_strip_credit(lines[k]).casefold())
+    return keys
+
+
+def _framed_lines(text: str, folded: str, spaced: str) -> list[int]:
+    """The lines of ASCII ``text`` that ``strip_frame`` might change; ``folded`` is the
+    text in lower case, ``spaced`` with every ASCII sign but the line break a space.
+
+    A superset of the lines ``credits`` lets through its cheap tests (a bracket, a
+    separator or an ellipsis; a colon or " by "; a first or last word of a credit or
+    label), found with a few passes over the whole text instead of a test per line. The
+    last (first) word test there reads the last 90 (first 40) characters of a line; a
+    word cut there is only found when 16 or more signs stand in a row, which such lines
+    are taken for as well.
+    """
+    slines = spaced.split("\n")
+    found: set[int] = set()
+    lasts = list(map(_third, map(str.rpartition, map(str.rstrip, slines), repeat(" "))))
+    if not _LAST_SEGMENTS.isdisjoint(lasts):
+        found.update(k for k, word in enumerate(lasts) if word in _LAST_SEGMENTS)
+    firsts = list(map(_first, map(str.partition, map(str.lstrip, slines), repeat(" "))))
+    if not _FIRST_SEGMENTS.isdisjoint(firsts):
+        found.update(k for k, word in enumerate(firsts) if word in _FIRST_SEGMENTS)
+    needles = [(text, c) for c in _FRAME_MARKS if c in text]
+    needles += [(s, n) for s, n in ((folded, "file"), (spaced, _SIGN_RUN)) if n in s]
+    needles += [(s, n) for s, n in ((text, ":"), (spaced, " by ")) if n in s]
+    if needles:
+        starts = list(accumulate(map((1).__add__, map(len, slines)), initial=0))
+        for source, needle in needles:
+            at = source.find(needle)
+            while at >= 0:
+                k = bisect_right(starts, at) - 1
+                if needle in _SEPARATORS and not _after_credit(spaced, max(starts[k], at - 48), at):
+                    at = source.find(needle, at + 1)
+                    continue
+                found.add(k)
+                at = source.find(needle, starts[k + 1])
+    return sorted(found)
+
+
+def _after_credit(spaced: str, start: int, at: int) -> bool:
+    """Whether the word before ``at`` may end a credit word ("Photo: ", "Picture by ").
+
+    A credit word cut by the start of the 90 characters looked at still ends the word
+    before, hence the test of the ending; a word further back than 16 spaces is caught by
+    the test for runs of signs.
+    """
+    return spaced[start:at].rstrip(" ").rpartition(" ")[2].endswith(_CREDIT_ENDS)
+
+
+_third: Final = itemgetter(2)
+_first: Final = itemgetter(0)
+_FRAME_MARKS: Final = ("(", ")", "]", ">", "/", "=", "|", "...")
+_SEPARATORS: Final = (":", " by ")
+_CREDIT_ENDS: Final = tuple(
+    sorted(
+        {
+            w.translate(_ASCII_PUNCTUATION).split()[-1]
+            for w in _CREDIT_LAST_WORDS
+            if w.isascii() and w.translate(_ASCII_PUNCTUATION).split()
+        }
+    )
+)
+_SIGN_RUN: Final = " " * 16
+_FIRST_SEGMENTS: Final = frozenset(w for w in _FIRST_WORDS if w.isascii())
+_LAST_SEGMENTS: Final = frozenset(
+    w.translate(_ASCII_PUNCTUATION).split()[-1]
+    for w in _LAST_WORDS
+    if w.isascii() and w.translate(_ASCII_PUNCTUATION).split()
+)
+
+
 def _squeeze_ascii(text: str) -> str:
     """``_squeeze`` for ASCII text of many lines at once, with C-speed string methods."""
-    text = text.translate(_ASCII_PUNCTUATION_KEEP_LINES)
+    return _collapse(text.translate(_ASCII_PUNCTUATION_KEEP_LINES))
+
+
+def _collapse(text: str) -> str:
+    """Runs of spaces to one space, none at the ends of lines."""
     while "  " in text:
         text = text.replace("  ", " ")
     return text.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
