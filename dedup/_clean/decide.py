@@ -118,7 +118,7 @@ class _Decider:
                 continue
             found = self._find(j, text)
             never = found is not None and self.config.protect_structure
-            if never and self.keys.info(j).kind in _NEVER_REMOVED:
+            if never and self.keys.kind(j) in _NEVER_REMOVED:
                 found = None
             if found is None:
                 self._keep(j, text)
@@ -159,8 +159,8 @@ class _Decider:
         if self.group[prev] == self.group[j]:
             # Structure repeats on purpose ("- cotton" under every product): only a copy
             # with nothing at all between it and its twin is taken for a scraping artefact.
-            structure = self.config.protect_structure and keys.info(j).kind is not Kind.TEXT
-            if structure and (between or keys.info(prev).kind in _NEVER_REMOVED):
+            structure = self.config.protect_structure and keys.kind(j) is not Kind.TEXT
+            if structure and (between or keys.kind(prev) in _NEVER_REMOVED):
                 return None
             return prev, 1.0, _exact_rule(keys, prev, j), "adjacent"
         m = self.verified.check(prev, j)
@@ -197,7 +197,7 @@ class _Decider:
         if self.group[i] == self.group[j]:
             if len(texts[j]) < _MIN_GAP_CHARS or not self._gap_pair(i, j):
                 return None
-            if self.keys.info(j).kind is Kind.HEADING:
+            if self.keys.kind(j) is Kind.HEADING:
                 return None  # a short line or a heading: a list item, a TOC entry
             return i, 1.0, _exact_rule(self.keys, i, j), "gap"
         share = _contained(texts[j], texts[i])
@@ -261,25 +261,25 @@ class _Decider:
 
     # -- helpers -----------------------------------------------------------------------
     def _structure(self, j: int) -> bool:
-        return self.config.protect_structure and self.keys.info(j).kind is not Kind.TEXT
+        return self.config.protect_structure and self.keys.kind(j) is not Kind.TEXT
 
     def _answer(self, j: int) -> bool:
         """Whether ``j`` stands right after a question: one answer under two questions of
         an FAQ is meant."""
         last = self.last_seen
-        return last >= 0 and self.keys.info(last).kind is Kind.QUESTION
+        return last >= 0 and self.keys.kind(last) is Kind.QUESTION
 
     def _sentence_like(self, j: int) -> bool:
         """Text without a ``Label:`` in front."""
-        info = self.keys.info(j)
-        return not info.label and (not self.config.protect_structure or info.kind is Kind.TEXT)
+        kind, label = self.keys.shape(j)
+        return not label and (not self.config.protect_structure or kind is Kind.TEXT)
 
     def _caption_like(self, j: int) -> bool:
         """Text, a heading or a fragment, without a ``Label:`` in front."""
         if not self.config.protect_structure:
             return True
-        info = self.keys.info(j)
-        return info.kind in _CAPTION_KINDS and not info.label
+        kind, label = self.keys.shape(j)
+        return kind in _CAPTION_KINDS and not label
 
     def _where(self, i: int, j: int) -> Position:
         if i == self.prev:
@@ -349,7 +349,7 @@ def _copy_runs(
     for run in _block_runs(keys, group, config):
         if len(run) < config.min_run or any(group[j] in templated for j in run):
             continue
-        if not config.protect_structure or any(keys.info(j).kind is Kind.TEXT for j in run):
+        if not config.protect_structure or any(keys.kind(j) is Kind.TEXT for j in run):
             members.update(run)  # a block with a sentence or caption in it, not a menu
     return members
 
@@ -360,7 +360,7 @@ def _text_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> Itera
     for j, text in enumerate(keys.texts):
         if is_minor(text, config):
             continue
-        if group[j] != j and (not protect or keys.info(j).kind is Kind.TEXT):
+        if group[j] != j and (not protect or keys.kind(j) is Kind.TEXT):
             run.append(j)
             continue
         yield run
@@ -376,7 +376,7 @@ def _block_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> Iter
     offset = 0
     for p, j in enumerate(seq):
         g = group[j]
-        blockable = g != j and (not config.protect_structure or keys.info(j).kind in _BLOCK_KINDS)
+        blockable = g != j and (not config.protect_structure or keys.kind(j) in _BLOCK_KINDS)
         if run and blockable and group[seq[p - offset]] == g:
             run.append(j)
         else:

@@ -73,12 +73,13 @@ class Keys:
     them, by :meth:`info`, and remembered for the rest of the call.
     """
 
-    __slots__ = ("_info", "raws", "texts")
+    __slots__ = ("_info", "_shape", "raws", "texts")
 
     def __init__(self, texts: tuple[str, ...], raws: tuple[str, ...]) -> None:
         self.texts = texts
         self.raws = raws
         self._info: dict[int, Key] = {}
+        self._shape: dict[int, tuple[Kind, str]] = {}
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -92,6 +93,27 @@ class Keys:
         found = self._info.get(i)
         if found is None:
             found = self._info[i] = _key(self.raws[i], self.texts[i])
+        return found
+
+    def kind(self, i: int) -> Kind:
+        """``info(i).kind``, without the names."""
+        return self.shape(i)[0]
+
+    def label(self, i: int) -> str:
+        """``info(i).label``, without the names."""
+        return self.shape(i)[1]
+
+    def shape(self, i: int) -> tuple[Kind, str]:
+        """``info(i).kind`` and ``info(i).label``: what the decide stage asks about a unit,
+        without the names that only guards need."""
+        found = self._shape.get(i)
+        if found is None:
+            known = self._info.get(i)
+            if known is not None:
+                found = (known.kind, known.label)
+            else:
+                found = _shape(self.raws[i], self.texts[i])[:2]
+            self._shape[i] = found
         return found
 
 
@@ -285,20 +307,36 @@ def _words(key: str) -> int:
 
 
 def _key(raw: str, key: str) -> Key:
-    stripped = raw.strip()
-    framed = _strip_credit(_unify(stripped).translate(_LINE_BREAKS)) or stripped
-    prepared = framed.casefold()
-    words = _words(key)
-    numbers = tuple(_DIGITS.findall(prepared))
+    kind, label, stripped, framed, numbers = _shape(raw, key)
     return Key(
         text=key,
         stripped=stripped,
-        words=words,
+        words=_words(key),
         numbers=numbers,
         names=_names(framed),
-        label=_label(prepared),
-        kind=_kind(stripped, framed, words, len(numbers)),
+        label=label,
+        kind=kind,
     )
+
+
+def _shape(raw: str, key: str) -> tuple[Kind, str, str, str, tuple[str, ...]]:
+    """Kind, label, stripped text, text without its frame, and numbers of a unit."""
+    stripped = raw.strip()
+    framed = _frame(stripped) or stripped
+    prepared = framed.casefold()
+    words = _words(key)
+    numbers = tuple(_DIGITS.findall(prepared))
+    return _kind(stripped, framed, words, len(numbers)), _label(prepared), stripped, framed, numbers
+
+
+def _frame(stripped: str) -> str:
+    """``_strip_credit`` of one unit, skipped when :func:`_framed_lines` finds nothing."""
+    unified = _unify(stripped).translate(_LINE_BREAKS)
+    if unified.isascii():
+        folded = unified.lower()
+        if not _framed_lines(unified, folded, folded.translate(_ASCII_PUNCTUATION_KEEP_LINES)):
+            return " ".join(unified.split())
+    return _strip_credit(unified)
 
 
 def _fix_entities(text: str) -> str:
