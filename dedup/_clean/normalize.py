@@ -330,13 +330,7 @@ def _shape(raw: str, key: str) -> tuple[Kind, str, str, str, tuple[str, ...]]:
 
 
 def _frame(stripped: str) -> str:
-    """``_strip_credit`` of one unit, skipped when :func:`_framed_lines` finds nothing."""
-    unified = _unify(stripped).translate(_LINE_BREAKS)
-    if unified.isascii():
-        folded = unified.lower()
-        if not _framed_lines(unified, folded, folded.translate(_ASCII_PUNCTUATION_KEEP_LINES)):
-            return " ".join(unified.split())
-    return _strip_credit(unified)
+    return _strip_credit(_unify(stripped).translate(_LINE_BREAKS))
 
 
 def _fix_entities(text: str) -> str:
