@@ -104,34 +104,39 @@ class _Decider:
         self.heads: dict[str, list[int]] = {}  # first words -> kept units, for teasers
         self.headed = 0  # how many of self.kept are in self.heads
         self.templated = _templated(self.group) if self.page else frozenset()
+        # per unit, worked out once: key length, spaces in the key, minor, transparent
+        self.lengths = lengths = [len(text) for text in self.texts]
+        self.spaces = [text.count(" ") for text in self.texts]
+        self.minor = [is_minor(text, config) for text in self.texts]
+        self.transparent = [n < config.min_exact_chars for n in lengths]  # is_transparent
         self.in_run = (
-            _copy_runs(keys, self.group, config, self.templated)
+            _copy_runs(keys, self.group, config, self.templated, self.minor, self.transparent)
             if config.scope != "adjacent"
             else set()
         )
 
     def run(self) -> dict[int, Decision]:
-        for j, text in enumerate(self.texts):
-            if is_transparent(text, self.config):
+        transparent = self.transparent
+        protect = self.config.protect_structure
+        for j in range(len(self.texts)):
+            if transparent[j]:
                 self.since_prev += 1
                 self.since_major += 1
                 continue
-            found = self._find(j, text)
-            never = found is not None and self.config.protect_structure
-            if never and self.keys.kind(j) in _NEVER_REMOVED:
+            found = self._find(j)
+            if found is not None and protect and self.keys.kind(j) in _NEVER_REMOVED:
                 found = None
             if found is None:
-                self._keep(j, text)
+                self._keep(j)
             else:
                 kept, similarity, rule, position = found
                 self.removed[j] = Decision(j, kept, similarity, rule, position)
             self.last_seen = j
         return self.removed
 
-    def _keep(self, j: int, text: str) -> None:
-        minor = is_minor(text, self.config)
+    def _keep(self, j: int) -> None:
         self.prev, self.since_prev = j, 0
-        if minor:
+        if self.minor[j]:
             self.since_major += 1
         else:
             self.prev_major, self.since_major = j, 0
@@ -139,11 +144,11 @@ class _Decider:
         self.group_rep.setdefault(self.group[j], j)
         self.kept.append(j)
 
-    def _find(self, j: int, text: str) -> _Found | None:
-        found = self._in_run(j)
+    def _find(self, j: int) -> _Found | None:
+        found = self._in_run(j) if j in self.in_run else None
         if found is None:
             found = self._adjacent(self.prev, self.since_prev, j)
-        if found is None and self.prev_major != self.prev and not is_minor(text, self.config):
+        if found is None and self.prev_major != self.prev and not self.minor[j]:
             found = self._adjacent(self.prev_major, self.since_major, j)
         if found is None and self.page:
             found = self._gap(j) or self._distant(j) or self._teaser(j)
@@ -172,19 +177,24 @@ class _Decider:
         """A copy of one of the last ``window`` kept units, with lines in between, or a
         contained copy of the unit just before."""
         group = self.group
-        if group[j] in self.templated:
+        own = group[j]
+        if own in self.templated:
             return None
-        size = len(self.texts[j])
+        lengths, spaces = self.lengths, self.spaces
+        size, words = lengths[j], spaces[j] + 1
+        # what _contained asks first: at least 4 words, and half of the longer unit's
+        few = words < _MIN_CONTAINED_WORDS
+        prev = self.prev
         for i in reversed(self.recent):
-            if i == self.prev:
+            if i == prev:
                 continue  # the unit just before was tried as adjacent
-            other = len(self.texts[i])
-            if group[i] == group[j] or size < other <= 3 * size:  # a copy, or may hold one
+            if group[i] == own or (  # a copy, or may hold one
+                size < lengths[i] <= 3 * size and not few and 2 * words >= spaces[i] + 1
+            ):
                 found = self._copy_at_gap(i, j)
                 if found is not None:
                     return found
-        prev = self.prev
-        if prev >= 0:
+        if prev >= 0 and not few and 2 * words >= spaces[prev] + 1:
             share = _contained(self.texts[j], self.texts[prev])
             if share and self._caption_like(prev) and self._caption_like(j):
                 return prev, share, Rule.CONTAINED, "adjacent"
@@ -255,7 +265,7 @@ class _Decider:
 
     def _in_run(self, j: int) -> _Found | None:
         rep = self.group_rep.get(self.group[j])
-        if j in self.in_run and rep is not None and rep != j:
+        if rep is not None and rep != j:
             return rep, 1.0, _exact_rule(self.keys, rep, j), "run"
         return None
 
@@ -334,7 +344,12 @@ def _contained(short: str, long: str) -> float:
 
 
 def _copy_runs(
-    keys: Keys, group: tuple[int, ...], config: CleanConfig, templated: frozenset[int] = frozenset()
+    keys: Keys,
+    group: tuple[int, ...],
+    config: CleanConfig,
+    templated: frozenset[int] = frozenset(),
+    minor: list[bool] | None = None,
+    transparent: list[bool] | None = None,
 ) -> set[int]:
     """Units in runs of at least ``min_run`` consecutive units that each repeat an
     earlier unit exactly (transparent units in between neither count nor break a run).
@@ -343,10 +358,14 @@ def _copy_runs(
     whose earlier copies stand in the same order.
     """
     members: set[int] = set()
-    for run in _text_runs(keys, group, config):
+    if minor is None:
+        minor = [is_minor(text, config) for text in keys.texts]
+    if transparent is None:
+        transparent = [is_transparent(text, config) for text in keys.texts]
+    for run in _text_runs(keys, group, config, minor):
         if len(run) >= config.min_run:
             members.update(run)
-    for run in _block_runs(keys, group, config):
+    for run in _block_runs(keys, group, config, transparent):
         if len(run) < config.min_run or any(group[j] in templated for j in run):
             continue
         if not config.protect_structure or any(keys.kind(j) is Kind.TEXT for j in run):
@@ -354,11 +373,13 @@ def _copy_runs(
     return members
 
 
-def _text_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> Iterator[list[int]]:
+def _text_runs(
+    keys: Keys, group: tuple[int, ...], config: CleanConfig, minor: list[bool]
+) -> Iterator[list[int]]:
     protect = config.protect_structure
     run: list[int] = []
-    for j, text in enumerate(keys.texts):
-        if is_minor(text, config):
+    for j, is_minor_ in enumerate(minor):
+        if is_minor_:
             continue
         if group[j] != j and (not protect or keys.kind(j) is Kind.TEXT):
             run.append(j)
@@ -368,9 +389,11 @@ def _text_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> Itera
     yield run
 
 
-def _block_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> Iterator[list[int]]:
+def _block_runs(
+    keys: Keys, group: tuple[int, ...], config: CleanConfig, transparent: list[bool]
+) -> Iterator[list[int]]:
     """Runs of units whose earlier copies stand at one fixed distance before them."""
-    seq = [j for j, text in enumerate(keys.texts) if not is_transparent(text, config)]
+    seq = [j for j, skip in enumerate(transparent) if not skip]
     last: dict[int, int] = {}  # group -> its latest position in seq
     run: list[int] = []
     offset = 0
