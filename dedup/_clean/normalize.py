@@ -73,13 +73,16 @@ class Keys:
     them, by :meth:`info`, and remembered for the rest of the call.
     """
 
-    __slots__ = ("_info", "_shape", "raws", "texts")
+    __slots__ = ("_frames", "_info", "_shape", "raws", "texts")
 
-    def __init__(self, texts: tuple[str, ...], raws: tuple[str, ...]) -> None:
+    def __init__(
+        self, texts: tuple[str, ...], raws: tuple[str, ...], frames: _Frames | None = None
+    ) -> None:
         self.texts = texts
         self.raws = raws
         self._info: dict[int, Key] = {}
         self._shape: dict[int, tuple[Kind, str]] = {}
+        self._frames = frames
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -92,8 +95,16 @@ class Keys:
         """Everything known about unit ``i``'s text."""
         found = self._info.get(i)
         if found is None:
-            found = self._info[i] = _key(self.raws[i], self.texts[i])
+            found = self._info[i] = _key(self.raws[i], self.texts[i], self._framed(i))
         return found
+
+    def _framed(self, i: int) -> str | None:
+        """Unit ``i`` without its frame, when the normalize pass already knows it."""
+        if self._frames is None:
+            return None
+        lines, stripped = self._frames
+        found = stripped.get(i)
+        return " ".join(lines[i].split()) if found is None else found
 
     def kind(self, i: int) -> Kind:
         """``info(i).kind``, without the names."""
@@ -112,7 +123,7 @@ class Keys:
             if known is not None:
                 found = (known.kind, known.label)
             else:
-                found = _shape(self.raws[i], self.texts[i])[:2]
+                found = _shape(self.raws[i], self.texts[i], self._framed(i))[:2]
             self._shape[i] = found
         return found
 
@@ -121,7 +132,8 @@ def normalize(seg: Segmentation) -> Keys:
     """Make the comparison key of every unit of ``seg``, in unit order."""
     text = seg.text
     raws = tuple(map(text.__getitem__, map(slice, seg.starts, seg.ends)))
-    return Keys(_keys(raws), raws)
+    texts, frames = _keys_and_frames(raws)
+    return Keys(texts, raws, frames)
 
 
 def normalize_text(text: str) -> str:
@@ -137,12 +149,23 @@ def normalize_text(text: str) -> str:
 
 def _keys(raws: tuple[str, ...]) -> tuple[str, ...]:
     """Normalize many units in one pass over their joined text (one line per unit)."""
+    return _keys_and_frames(raws)[0]
+
+
+# The lines of an ASCII text without entities, and those of them that lose a frame
+# (credit, label) with what is left: each unit without its frame, as ``Key`` needs it.
+_Frames = tuple[list[str], dict[int, str]]
+
+
+def _keys_and_frames(raws: tuple[str, ...]) -> tuple[tuple[str, ...], _Frames | None]:
     units = [r.translate(_LINE_BREAKS) if "\n" in r or "\r" in r else r for r in raws]
-    joined = _unify("\n".join(units))
+    joined = "\n".join(units)
+    plain = joined.isascii() and "&" not in joined  # _unify leaves it as it is
+    joined = _unify(joined)
     if joined.isascii():
-        lines = _ascii_keys(joined)
-        if len(lines) == len(units):
-            return tuple(lines)
+        keys, lines, frames = _ascii_keys(joined)
+        if len(keys) == len(units):
+            return tuple(keys), ((lines, frames) if plain else None)
     joined = _strip_credits(joined).casefold()
     if not joined.isascii():
         for char in _COMMON_SYMBOLS:
@@ -156,22 +179,21 @@ def _keys(raws: tuple[str, ...]) -> tuple[str, ...]:
         lines = [
             _squeeze(_strip_credits(_unify(u).translate(_LINE_BREAKS)).casefold()) for u in units
         ]
-    return tuple(lines)
+    return tuple(lines), None
 
 
-def _ascii_keys(text: str) -> list[str]:
+def _ascii_keys(text: str) -> tuple[list[str], list[str], dict[int, str]]:
     """The keys of the lines of ASCII ``text`` (entities repaired): every line squeezed at
     once, and only the lines that may hold a credit or label (:func:`_framed_lines`) one
     by one, through :func:`_strip_credit`."""
     folded = text.lower()  # casefold, for ASCII
     spaced = folded.translate(_ASCII_PUNCTUATION_KEEP_LINES)
     keys = _collapse(spaced).split("\n")
-    framed = _framed_lines(text, folded, spaced)
-    if framed:
-        lines = text.split("\n")
-        for k in framed:
-            keys[k] = _squeeze(_strip_credit(lines[k]).casefold())
-    return keys
+    lines = text.split("\n")
+    frames = {k: _strip_credit(lines[k]) for k in _framed_lines(text, folded, spaced)}
+    for k, line in frames.items():
+        keys[k] = _squeeze(line.casefold())
+    return keys, lines, frames
 
 
 def _framed_lines(text: str, folded: str, spaced: str) -> list[int]:
@@ -306,8 +328,8 @@ def _words(key: str) -> int:
     return max(spaced, len(_SPACELESS.findall(key)) // 2)
 
 
-def _key(raw: str, key: str) -> Key:
-    kind, label, stripped, framed, numbers = _shape(raw, key)
+def _key(raw: str, key: str, framed: str | None = None) -> Key:
+    kind, label, stripped, framed, numbers = _shape(raw, key, framed)
     return Key(
         text=key,
         stripped=stripped,
@@ -319,10 +341,13 @@ def _key(raw: str, key: str) -> Key:
     )
 
 
-def _shape(raw: str, key: str) -> tuple[Kind, str, str, str, tuple[str, ...]]:
-    """Kind, label, stripped text, text without its frame, and numbers of a unit."""
+def _shape(
+    raw: str, key: str, framed: str | None = None
+) -> tuple[Kind, str, str, str, tuple[str, ...]]:
+    """Kind, label, stripped text, text without its frame, and numbers of a unit;
+    ``framed``, when known, is the unit without its frame."""
     stripped = raw.strip()
-    framed = _frame(stripped) or stripped
+    framed = (_frame(stripped) if framed is None else framed) or stripped
     prepared = framed.casefold()
     words = _words(key)
     numbers = tuple(_DIGITS.findall(prepared))

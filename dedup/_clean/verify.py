@@ -179,11 +179,10 @@ class Verification:
         )
         if score < config.threshold:  # below the cutoff (0.0), or by rounding
             return None
-        first, second = keys.info(i), keys.info(j)
-        structure = first.kind is not Kind.TEXT or second.kind is not Kind.TEXT
+        structure = keys.kind(i) is not Kind.TEXT or keys.kind(j) is not Kind.TEXT
         if config.protect_structure and structure:
             return None
-        if guard(first, second) is not None:
+        if guard(keys.info(i), keys.info(j)) is not None:
             return None
         return Match(i, j, score, Rule.NEAR_DUPLICATE)
 
