@@ -188,17 +188,21 @@ def _ascii_keys(text: str) -> tuple[list[str], list[str], dict[int, str]]:
     by one, through :func:`_strip_credit`."""
     folded = text.lower()  # casefold, for ASCII
     spaced = folded.translate(_ASCII_PUNCTUATION_KEEP_LINES)
-    keys = _collapse(spaced).split("\n")
+    keys = list(map(" ".join, map(str.split, spaced.split("\n"))))  # _squeeze of each line
     lines = text.split("\n")
-    frames = {k: _strip_credit(lines[k]) for k in _framed_lines(text, folded, spaced)}
+    framed = _framed_lines(text, folded, spaced, lines, keys)
+    frames = {k: _strip_credit(lines[k]) for k in framed}
     for k, line in frames.items():
         keys[k] = _squeeze(line.casefold())
     return keys, lines, frames
 
 
-def _framed_lines(text: str, folded: str, spaced: str) -> list[int]:
+def _framed_lines(
+    text: str, folded: str, spaced: str, lines: list[str], keys: list[str]
+) -> list[int]:
     """The lines of ASCII ``text`` that ``strip_frame`` might change; ``folded`` is the
-    text in lower case, ``spaced`` with every ASCII sign but the line break a space.
+    text in lower case, ``spaced`` with every ASCII sign but the line break a space,
+    ``lines`` its lines and ``keys`` those of ``spaced`` squeezed.
 
     A superset of the lines ``credits`` lets through its cheap tests (a bracket, a
     separator or an ellipsis; a colon or " by "; a first or last word of a credit or
@@ -207,19 +211,20 @@ def _framed_lines(text: str, folded: str, spaced: str) -> list[int]:
     word cut there is only found when 16 or more signs stand in a row, which such lines
     are taken for as well.
     """
-    slines = spaced.split("\n")
     found: set[int] = set()
-    lasts = list(map(_third, map(str.rpartition, map(str.rstrip, slines), repeat(" "))))
+    lasts = list(map(_third, map(str.rpartition, keys, repeat(" "))))
     if not _LAST_SEGMENTS.isdisjoint(lasts):
         found.update(k for k, word in enumerate(lasts) if word in _LAST_SEGMENTS)
-    firsts = list(map(_first, map(str.partition, map(str.lstrip, slines), repeat(" "))))
+    firsts = list(map(_first, map(str.partition, keys, repeat(" "))))
     if not _FIRST_SEGMENTS.isdisjoint(firsts):
         found.update(k for k, word in enumerate(firsts) if word in _FIRST_SEGMENTS)
-    needles = [(text, c) for c in _FRAME_MARKS if c in text]
-    needles += [(s, n) for s, n in ((folded, "file"), (spaced, _SIGN_RUN)) if n in s]
+    marks = text.encode("ascii").translate(None, _NOT_MARKS)  # the marks and line breaks
+    if marks.strip(b"\n"):
+        found.update(k for k, line in enumerate(marks.split(b"\n")) if line)
+    needles = [(s, n) for s, n in ((text, "..."), (folded, "file"), (spaced, _SIGN_RUN)) if n in s]
     needles += [(s, n) for s, n in ((text, ":"), (spaced, " by ")) if n in s]
     if needles:
-        starts = list(accumulate(map((1).__add__, map(len, slines)), initial=0))
+        starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
         for source, needle in needles:
             at = source.find(needle)
             while at >= 0:
@@ -244,7 +249,7 @@ def _after_credit(spaced: str, start: int, at: int) -> bool:
 
 _third: Final = itemgetter(2)
 _first: Final = itemgetter(0)
-_FRAME_MARKS: Final = ("(", ")", "]", ">", "/", "=", "|", "...")
+_NOT_MARKS: Final = bytes(c for c in range(256) if c not in b"()]>/=|\n")
 _SEPARATORS: Final = (":", " by ")
 _CREDIT_ENDS: Final = tuple(
     sorted(
