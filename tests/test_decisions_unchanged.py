@@ -14,7 +14,8 @@ The corpus, in groups of at most ``_CHUNK`` inputs:
   (``DEDUP_DATA``, default ``../shared/data``) is there; skipped otherwise.
 
 The golden file holds one SHA-256 per group of the JSON of every ``explain(...).to_dict()``
-in it, no text. When decisions change on purpose, regenerate it and say why in the commit::
+in it, no text; the test also checks that ``clean`` returns the report's text. When
+decisions change on purpose, regenerate it and say why in the commit::
 
     DEDUP_REGEN_DECISIONS=1 python -m pytest tests/test_decisions_unchanged.py
 """
@@ -111,10 +112,11 @@ def _available(name: str) -> bool:
 def _digests(name: str) -> Iterator[tuple[str, str]]:
     inputs = GROUPS[name]()
     for start in range(0, len(inputs), _CHUNK):
-        payload = [
-            dedup.explain(text, config, **options).to_dict()
-            for text, config, options in inputs[start : start + _CHUNK]
-        ]
+        payload = []
+        for text, config, options in inputs[start : start + _CHUNK]:
+            report = dedup.explain(text, config, **options)
+            assert dedup.clean(text, config, **options) == report.text
+            payload.append(report.to_dict())
         data = json.dumps(payload, sort_keys=True, ensure_ascii=True).encode("ascii")
         yield f"{name}:{start}", hashlib.sha256(data).hexdigest()
 

@@ -109,6 +109,12 @@ class _Decider:
         self.spaces = [text.count(" ") for text in self.texts]
         self.minor = [is_minor(text, config) for text in self.texts]
         self.transparent = [n < config.min_exact_chars for n in lengths]  # is_transparent
+        # _contained's first test, " first word " in " longer key ", made once per unit
+        self.padded = [f" {text} " for text in self.texts] if self.page else []
+        self.heads1 = [f" {text.partition(' ')[0]} " for text in self.texts] if self.page else []
+        # every teaser ends in an ellipsis (_ELLIPSIS)
+        raws = "\n".join(keys.raws)
+        self.teasers = "..." in raws or "\u2026" in raws
         self.in_run = (
             _copy_runs(keys, self.group, config, self.templated, self.minor, self.transparent)
             if config.scope != "adjacent"
@@ -151,7 +157,11 @@ class _Decider:
         if found is None and self.prev_major != self.prev and not self.minor[j]:
             found = self._adjacent(self.prev_major, self.since_major, j)
         if found is None and self.page:
-            found = self._gap(j) or self._distant(j) or self._teaser(j)
+            found = (
+                self._gap(j)
+                or (self._distant(j) if self.group[j] in self.group_rep else None)
+                or (self._teaser(j) if self.teasers else None)
+            )
         if found is None and self.config.scope == "document":
             found = self._anywhere(j)
         return found
@@ -180,21 +190,25 @@ class _Decider:
         own = group[j]
         if own in self.templated:
             return None
-        lengths, spaces = self.lengths, self.spaces
-        size, words = lengths[j], spaces[j] + 1
-        # what _contained asks first: at least 4 words, and half of the longer unit's
+        lengths, spaces, padded = self.lengths, self.spaces, self.padded
+        size, words, head = lengths[j], spaces[j] + 1, self.heads1[j]
+        # what _contained asks first: at least 4 words, half of the longer unit's, and the
+        # first word standing in the longer unit
         few = words < _MIN_CONTAINED_WORDS
         prev = self.prev
         for i in reversed(self.recent):
             if i == prev:
                 continue  # the unit just before was tried as adjacent
             if group[i] == own or (  # a copy, or may hold one
-                size < lengths[i] <= 3 * size and not few and 2 * words >= spaces[i] + 1
+                size < lengths[i] <= 3 * size
+                and not few
+                and 2 * words >= spaces[i] + 1
+                and head in padded[i]
             ):
                 found = self._copy_at_gap(i, j)
                 if found is not None:
                     return found
-        if prev >= 0 and not few and 2 * words >= spaces[prev] + 1:
+        if prev >= 0 and not few and 2 * words >= spaces[prev] + 1 and head in padded[prev]:
             share = _contained(self.texts[j], self.texts[prev])
             if share and self._caption_like(prev) and self._caption_like(j):
                 return prev, share, Rule.CONTAINED, "adjacent"

@@ -9,7 +9,7 @@ from .candidates import candidates
 from .config import CleanConfig, resolve_config
 from .decide import decide
 from .normalize import normalize
-from .render import render
+from .render import render, render_text
 from .segment import segment
 from .types import Decision, Report, Segmentation
 from .verify import verify
@@ -39,7 +39,10 @@ def clean(text: str, config: CleanConfig | None = None, /, **overrides: Any) -> 
     >>> clean("Crowds gather in the square\\nCrowds gather in the square\\nThe end.")
     'Crowds gather in the square\\nThe end.'
     """
-    return explain(text, config, **overrides).text
+    check_text(text)
+    cfg = resolve_config(config, overrides)
+    seg = segment_checked(text, cfg)
+    return render_text(seg, find_copies(seg, cfg))
 
 
 def explain(text: str, config: CleanConfig | None = None, /, **overrides: Any) -> Report:
