@@ -38,7 +38,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Final
 
-from .candidates import is_minor, is_transparent
+from .candidates import _MINOR_CHARS, _MINOR_WORDS, is_minor, is_transparent
 from .config import CleanConfig
 from .normalize import Keys
 from .types import Candidates, Decision, Kind, Match, Position, Rule
@@ -107,7 +107,10 @@ class _Decider:
         # per unit, worked out once: key length, spaces in the key, minor, transparent
         self.lengths = lengths = [len(text) for text in self.texts]
         self.spaces = [text.count(" ") for text in self.texts]
-        self.minor = [is_minor(text, config) for text in self.texts]
+        self.minor = [  # is_minor
+            n < config.min_exact_chars or (n < _MINOR_CHARS and spaces < _MINOR_WORDS)
+            for n, spaces in zip(lengths, self.spaces, strict=True)
+        ]
         self.transparent = [n < config.min_exact_chars for n in lengths]  # is_transparent
         # _contained's first test, " first word " in " longer key ", made once per unit
         self.padded = [f" {text} " for text in self.texts] if self.page else []

@@ -54,6 +54,7 @@ _SPACELESS: Final = regex.compile(
 _CODE_START: Final = ("//", "/*", "#!", "#include", "</", "<!--", "$ ", ">>> ")
 _CODE_END: Final = ("{", "}", ";", "};", "[", "(", "],", "},", "*/")
 _CODE_TOKENS: Final = ("=>", "->", "::", "()", "==", "!=", "&&", "||")
+_CODE_TOKEN: Final = regex.compile("|".join(map(regex.escape, _CODE_TOKENS)))
 _ASSIGNMENT: Final = regex.compile(r"\w+(?:\.\w+)*\s*=\s*\S")
 _QUESTION_END: Final = ("?", "\uff1f", "\u061f")
 _LABEL_END: Final = (":", "\uff1a")
@@ -73,7 +74,7 @@ class Keys:
     them, by :meth:`info`, and remembered for the rest of the call.
     """
 
-    __slots__ = ("_frames", "_info", "_shape", "raws", "texts")
+    __slots__ = ("_frames", "_info", "_parts", "_shape", "raws", "texts")
 
     def __init__(
         self, texts: tuple[str, ...], raws: tuple[str, ...], frames: _Frames | None = None
@@ -82,6 +83,7 @@ class Keys:
         self.raws = raws
         self._info: dict[int, Key] = {}
         self._shape: dict[int, tuple[Kind, str]] = {}
+        self._parts: dict[int, _Parts] = {}  # what shape() worked out, for info()
         self._frames = frames
 
     def __len__(self) -> int:
@@ -95,7 +97,10 @@ class Keys:
         """Everything known about unit ``i``'s text."""
         found = self._info.get(i)
         if found is None:
-            found = self._info[i] = _key(self.raws[i], self.texts[i], self._framed(i))
+            parts = self._parts.pop(i, None)
+            if parts is None:
+                parts = _shape(self.raws[i], self.texts[i], self._framed(i))
+            found = self._info[i] = _key(self.texts[i], parts)
         return found
 
     def _framed(self, i: int) -> str | None:
@@ -123,7 +128,8 @@ class Keys:
             if known is not None:
                 found = (known.kind, known.label)
             else:
-                found = _shape(self.raws[i], self.texts[i], self._framed(i))[:2]
+                parts = self._parts[i] = _shape(self.raws[i], self.texts[i], self._framed(i))
+                found = (parts[0], parts[1])
             self._shape[i] = found
         return found
 
@@ -333,8 +339,8 @@ def _words(key: str) -> int:
     return max(spaced, len(_SPACELESS.findall(key)) // 2)
 
 
-def _key(raw: str, key: str, framed: str | None = None) -> Key:
-    kind, label, stripped, framed, numbers = _shape(raw, key, framed)
+def _key(key: str, parts: _Parts) -> Key:
+    kind, label, stripped, framed, numbers = parts
     return Key(
         text=key,
         stripped=stripped,
@@ -346,9 +352,11 @@ def _key(raw: str, key: str, framed: str | None = None) -> Key:
     )
 
 
-def _shape(
-    raw: str, key: str, framed: str | None = None
-) -> tuple[Kind, str, str, str, tuple[str, ...]]:
+# kind, label, stripped text, text without its frame, numbers
+_Parts = tuple[Kind, str, str, str, tuple[str, ...]]
+
+
+def _shape(raw: str, key: str, framed: str | None = None) -> _Parts:
     """Kind, label, stripped text, text without its frame, and numbers of a unit;
     ``framed``, when known, is the unit without its frame."""
     stripped = raw.strip()
@@ -420,7 +428,7 @@ def _kind(stripped: str, framed: str, words: int, numbers: int) -> Kind:
     if (
         stripped.startswith(_CODE_START)
         or stripped.endswith(_CODE_END)
-        or any(token in stripped for token in _CODE_TOKENS)
+        or _CODE_TOKEN.search(stripped) is not None
         or ("=" in stripped and _ASSIGNMENT.match(stripped) is not None)
     ):
         return Kind.CODE
