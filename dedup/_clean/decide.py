@@ -112,9 +112,6 @@ class _Decider:
             for n, spaces in zip(lengths, self.spaces, strict=True)
         ]
         self.transparent = [n < config.min_exact_chars for n in lengths]  # is_transparent
-        # _contained's first test, " first word " in " longer key ", made once per unit
-        self.padded = [f" {text} " for text in self.texts] if self.page else []
-        self.heads1 = [f" {text.partition(' ')[0]} " for text in self.texts] if self.page else []
         # every teaser ends in an ellipsis (_ELLIPSIS)
         raws = "\n".join(keys.raws)
         self.teasers = "..." in raws or "\u2026" in raws
@@ -193,8 +190,9 @@ class _Decider:
         own = group[j]
         if own in self.templated:
             return None
-        lengths, spaces, padded = self.lengths, self.spaces, self.padded
-        size, words, head = lengths[j], spaces[j] + 1, self.heads1[j]
+        lengths, spaces, texts = self.lengths, self.spaces, self.texts
+        size, words = lengths[j], spaces[j] + 1
+        head = texts[j].partition(" ")[0]
         # what _contained asks first: at least 4 words, half of the longer unit's, and the
         # first word standing in the longer unit
         few = words < _MIN_CONTAINED_WORDS
@@ -206,12 +204,12 @@ class _Decider:
                 size < lengths[i] <= 3 * size
                 and not few
                 and 2 * words >= spaces[i] + 1
-                and head in padded[i]
+                and head in texts[i]
             ):
                 found = self._copy_at_gap(i, j)
                 if found is not None:
                     return found
-        if prev >= 0 and not few and 2 * words >= spaces[prev] + 1 and head in padded[prev]:
+        if prev >= 0 and not few and 2 * words >= spaces[prev] + 1 and head in texts[prev]:
             share = _contained(self.texts[j], self.texts[prev])
             if share and self._caption_like(prev) and self._caption_like(j):
                 return prev, share, Rule.CONTAINED, "adjacent"

@@ -107,9 +107,8 @@ class Keys:
         """Unit ``i`` without its frame, when the normalize pass already knows it."""
         if self._frames is None:
             return None
-        lines, stripped = self._frames
-        found = stripped.get(i)
-        return " ".join(lines[i].split()) if found is None else found
+        found = self._frames.get(i)
+        return " ".join(self.raws[i].split()) if found is None else found
 
     def kind(self, i: int) -> Kind:
         """``info(i).kind``, without the names."""
@@ -158,9 +157,9 @@ def _keys(raws: tuple[str, ...]) -> tuple[str, ...]:
     return _keys_and_frames(raws)[0]
 
 
-# The lines of an ASCII text without entities, and those of them that lose a frame
-# (credit, label) with what is left: each unit without its frame, as ``Key`` needs it.
-_Frames = tuple[list[str], dict[int, str]]
+# For an ASCII text without entities: the units that lose a frame (credit, label), with
+# what is left; every other unit is its text with single spaces (see Keys._framed).
+_Frames = dict[int, str]
 
 
 def _keys_and_frames(raws: tuple[str, ...]) -> tuple[tuple[str, ...], _Frames | None]:
@@ -169,9 +168,9 @@ def _keys_and_frames(raws: tuple[str, ...]) -> tuple[tuple[str, ...], _Frames | 
     plain = joined.isascii() and "&" not in joined  # _unify leaves it as it is
     joined = _unify(joined)
     if joined.isascii():
-        keys, lines, frames = _ascii_keys(joined)
+        keys, frames = _ascii_keys(joined)
         if len(keys) == len(units):
-            return tuple(keys), ((lines, frames) if plain else None)
+            return tuple(keys), (frames if plain else None)
     joined = _strip_credits(joined).casefold()
     if not joined.isascii():
         for char in _COMMON_SYMBOLS:
@@ -188,27 +187,26 @@ def _keys_and_frames(raws: tuple[str, ...]) -> tuple[tuple[str, ...], _Frames | 
     return tuple(lines), None
 
 
-def _ascii_keys(text: str) -> tuple[list[str], list[str], dict[int, str]]:
+def _ascii_keys(text: str) -> tuple[list[str], dict[int, str]]:
     """The keys of the lines of ASCII ``text`` (entities repaired): every line squeezed at
     once, and only the lines that may hold a credit or label (:func:`_framed_lines`) one
-    by one, through :func:`_strip_credit`."""
-    folded = text.lower()  # casefold, for ASCII
-    spaced = folded.translate(_ASCII_PUNCTUATION_KEEP_LINES)
-    keys = list(map(" ".join, map(str.split, spaced.split("\n"))))  # _squeeze of each line
-    lines = text.split("\n")
-    framed = _framed_lines(text, folded, spaced, lines, keys)
-    frames = {k: _strip_credit(lines[k]) for k in framed}
+    by one, through :func:`_strip_credit`. Also returns those lines without their frame."""
+    spaced = text.lower().translate(_ASCII_PUNCTUATION_KEEP_LINES)  # lower: casefold, ASCII
+    lines = spaced.split("\n")
+    keys = list(map(" ".join, map(str.split, lines)))  # _squeeze of each line
+    starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
+    del lines
+    framed = _framed_lines(text, spaced, starts, keys)
+    frames = {k: _strip_credit(text[starts[k] : starts[k + 1] - 1]) for k in framed}
     for k, line in frames.items():
         keys[k] = _squeeze(line.casefold())
-    return keys, lines, frames
+    return keys, frames
 
 
-def _framed_lines(
-    text: str, folded: str, spaced: str, lines: list[str], keys: list[str]
-) -> list[int]:
-    """The lines of ASCII ``text`` that ``strip_frame`` might change; ``folded`` is the
-    text in lower case, ``spaced`` with every ASCII sign but the line break a space,
-    ``lines`` its lines and ``keys`` those of ``spaced`` squeezed.
+def _framed_lines(text: str, spaced: str, starts: list[int], keys: list[str]) -> list[int]:
+    """The lines of ASCII ``text`` that ``strip_frame`` might change; ``spaced`` is the
+    text in lower case with every ASCII sign but the line break a space, ``starts`` where
+    its lines start (and where one more would) and ``keys`` its lines squeezed.
 
     A superset of the lines ``credits`` lets through its cheap tests (a bracket, a
     separator or an ellipsis; a colon or " by "; a first or last word of a credit or
@@ -227,10 +225,9 @@ def _framed_lines(
     marks = text.encode("ascii").translate(None, _NOT_MARKS)  # the marks and line breaks
     if marks.strip(b"\n"):
         found.update(k for k, line in enumerate(marks.split(b"\n")) if line)
-    needles = [(s, n) for s, n in ((text, "..."), (folded, "file"), (spaced, _SIGN_RUN)) if n in s]
+    needles = [(s, n) for s, n in ((text, "..."), (spaced, "file"), (spaced, _SIGN_RUN)) if n in s]
     needles += [(s, n) for s, n in ((text, ":"), (spaced, " by ")) if n in s]
     if needles:
-        starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
         for source, needle in needles:
             at = source.find(needle)
             while at >= 0:
