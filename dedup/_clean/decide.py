@@ -41,7 +41,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Final
 
-from .candidates import is_minor, is_transparent
+from .candidates import _MINOR_CHARS, _MINOR_WORDS, is_minor, is_transparent
 from .config import CleanConfig
 from .normalize import Keys
 from .types import Candidates, Decision, Kind, Match, Position, Rule
@@ -113,26 +113,38 @@ class _Decider:
         self.heads: dict[str, list[int]] = {}  # first words -> kept units, for teasers
         self.headed = 0  # how many of self.kept are in self.heads
         self.templated = _templated(self.group) if self.page else frozenset()
+        # per unit, worked out once: key length, spaces in the key, minor, transparent
+        self.lengths = lengths = [len(text) for text in self.texts]
+        self.spaces = [text.count(" ") for text in self.texts]
+        self.minor = [  # is_minor
+            n < config.min_exact_chars or (n < _MINOR_CHARS and spaces < _MINOR_WORDS)
+            for n, spaces in zip(lengths, self.spaces, strict=True)
+        ]
+        self.transparent = [n < config.min_exact_chars for n in lengths]  # is_transparent
+        # every teaser ends in an ellipsis (_ELLIPSIS)
+        raws = "\n".join(keys.raws)
+        self.teasers = "..." in raws or "\u2026" in raws
         self.in_run = (
-            _copy_runs(keys, self.group, config, self.templated)
+            _copy_runs(keys, self.group, config, self.templated, self.minor, self.transparent)
             if config.scope != "adjacent"
             else set()
         )
 
     def run(self) -> dict[int, Decision]:
-        for j, text in enumerate(self.texts):
-            if is_transparent(text, self.config):
+        transparent = self.transparent
+        protect = self.config.protect_structure
+        for j in range(len(self.texts)):
+            if transparent[j]:
                 self.since_prev += 1
                 self.since_major += 1
                 continue
-            found = self._find(j, text)
-            never = found is not None and self.config.protect_structure
-            if never and self.keys.info(j).kind in _NEVER_REMOVED:
+            found = self._find(j)
+            if found is not None and protect and self.keys.kind(j) in _NEVER_REMOVED:
                 found = None
             if found is not None and self._says_more(j, found):
-                self._keep_instead(found, j, text)
+                self._keep_instead(found, j)
             elif found is None:
-                self._keep(j, text)
+                self._keep(j)
             else:
                 kept, similarity, rule, position = found
                 self.removed[j] = Decision(j, kept, similarity, rule, position)
@@ -149,14 +161,14 @@ class _Decider:
             return False  # keep="longest" picks the survivor afterwards
         return set(self.texts[j].split()) > set(self.texts[found[0]].split())
 
-    def _keep_instead(self, found: _Found, j: int, text: str) -> None:
+    def _keep_instead(self, found: _Found, j: int) -> None:
         """Keep ``j``, which says more than its twin; the twin goes instead when it is the
         unit just kept and nothing points to it, else both stay."""
         i, similarity, rule, position = found
         swap = i == self.prev and i not in self.referenced
         if swap:
             self._unkeep(i)
-        self._keep(j, text)
+        self._keep(j)
         if swap:
             self.removed[i] = Decision(i, j, similarity, rule, position)
             self.referenced.add(j)
@@ -172,10 +184,9 @@ class _Decider:
         if self.group_rep.get(self.group[i]) == i:
             del self.group_rep[self.group[i]]
 
-    def _keep(self, j: int, text: str) -> None:
-        minor = is_minor(text, self.config)
+    def _keep(self, j: int) -> None:
         self.prev, self.since_prev = j, 0
-        if minor:
+        if self.minor[j]:
             self.since_major += 1
         else:
             self.prev_major, self.since_major = j, 0
@@ -183,14 +194,18 @@ class _Decider:
         self.group_rep.setdefault(self.group[j], j)
         self.kept.append(j)
 
-    def _find(self, j: int, text: str) -> _Found | None:
-        found = self._in_run(j)
+    def _find(self, j: int) -> _Found | None:
+        found = self._in_run(j) if j in self.in_run else None
         if found is None:
             found = self._adjacent(self.prev, self.since_prev, j)
-        if found is None and self.prev_major != self.prev and not is_minor(text, self.config):
+        if found is None and self.prev_major != self.prev and not self.minor[j]:
             found = self._adjacent(self.prev_major, self.since_major, j)
         if found is None and self.page:
-            found = self._gap(j) or self._distant(j) or self._teaser(j)
+            found = (
+                self._gap(j)
+                or (self._distant(j) if self.group[j] in self.group_rep else None)
+                or (self._teaser(j) if self.teasers else None)
+            )
         if found is None and self.config.scope == "document":
             found = self._anywhere(j)
         return found
@@ -203,8 +218,8 @@ class _Decider:
         if self.group[prev] == self.group[j]:
             # Structure repeats on purpose ("- cotton" under every product): only a copy
             # with nothing at all between it and its twin is taken for a scraping artefact.
-            structure = self.config.protect_structure and keys.info(j).kind is not Kind.TEXT
-            if structure and (between or keys.info(prev).kind in _NEVER_REMOVED):
+            structure = self.config.protect_structure and keys.kind(j) is not Kind.TEXT
+            if structure and (between or keys.kind(prev) in _NEVER_REMOVED):
                 return None
             return prev, 1.0, _exact_rule(keys, prev, j), "adjacent"
         m = self.verified.check(prev, j)
@@ -216,19 +231,29 @@ class _Decider:
         """A copy of one of the last ``window`` kept units, with lines in between, or a
         contained copy of the unit just before."""
         group = self.group
-        if group[j] in self.templated:
+        own = group[j]
+        if own in self.templated:
             return None
-        size = len(self.texts[j])
+        lengths, spaces, texts = self.lengths, self.spaces, self.texts
+        size, words = lengths[j], spaces[j] + 1
+        head = texts[j].partition(" ")[0]
+        # what _contained asks first: at least 4 words, half of the longer unit's, and the
+        # first word standing in the longer unit
+        few = words < _MIN_CONTAINED_WORDS
+        prev = self.prev
         for i in reversed(self.recent):
-            if i == self.prev:
+            if i == prev:
                 continue  # the unit just before was tried as adjacent
-            other = len(self.texts[i])
-            if group[i] == group[j] or size < other <= 3 * size:  # a copy, or may hold one
+            if group[i] == own or (  # a copy, or may hold one
+                size < lengths[i] <= 3 * size
+                and not few
+                and 2 * words >= spaces[i] + 1
+                and head in texts[i]
+            ):
                 found = self._copy_at_gap(i, j)
                 if found is not None:
                     return found
-        prev = self.prev
-        if prev >= 0:
+        if prev >= 0 and not few and 2 * words >= spaces[prev] + 1 and head in texts[prev]:
             share = _contained(self.texts[j], self.texts[prev])
             if share and self._caption_like(prev) and self._caption_like(j):
                 return prev, share, Rule.CONTAINED, "adjacent"
@@ -242,7 +267,7 @@ class _Decider:
             short = len(texts[j]) < _MIN_GAP_CHARS and self.keys.words(j) < _MIN_GAP_WORDS
             if short or not self._gap_pair(i, j):
                 return None
-            if self.keys.info(j).kind is not Kind.TEXT:
+            if self.keys.kind(j) is not Kind.TEXT:
                 return None  # a heading or fragment: a list item, a TOC entry, a command
             return i, 1.0, _exact_rule(self.keys, i, j), "gap"
         share = _contained(texts[j], texts[i])
@@ -300,31 +325,31 @@ class _Decider:
 
     def _in_run(self, j: int) -> _Found | None:
         rep = self.group_rep.get(self.group[j])
-        if j in self.in_run and rep is not None and rep != j:
+        if rep is not None and rep != j:
             return rep, 1.0, _exact_rule(self.keys, rep, j), "run"
         return None
 
     # -- helpers -----------------------------------------------------------------------
     def _structure(self, j: int) -> bool:
-        return self.config.protect_structure and self.keys.info(j).kind is not Kind.TEXT
+        return self.config.protect_structure and self.keys.kind(j) is not Kind.TEXT
 
     def _answer(self, j: int) -> bool:
         """Whether ``j`` stands right after a question: one answer under two questions of
         an FAQ is meant."""
         last = self.last_seen
-        return last >= 0 and self.keys.info(last).kind is Kind.QUESTION
+        return last >= 0 and self.keys.kind(last) is Kind.QUESTION
 
     def _sentence_like(self, j: int) -> bool:
         """Text without a ``Label:`` in front."""
-        info = self.keys.info(j)
-        return not info.label and (not self.config.protect_structure or info.kind is Kind.TEXT)
+        kind, label = self.keys.shape(j)
+        return not label and (not self.config.protect_structure or kind is Kind.TEXT)
 
     def _caption_like(self, j: int) -> bool:
         """Text, a heading or a fragment, without a ``Label:`` in front."""
         if not self.config.protect_structure:
             return True
-        info = self.keys.info(j)
-        return info.kind in _CAPTION_KINDS and not info.label
+        kind, label = self.keys.shape(j)
+        return kind in _CAPTION_KINDS and not label
 
     def _where(self, i: int, j: int) -> Position:
         if i == self.prev:
@@ -387,7 +412,12 @@ def _digits(words: list[str]) -> list[str]:
 
 
 def _copy_runs(
-    keys: Keys, group: tuple[int, ...], config: CleanConfig, templated: frozenset[int] = frozenset()
+    keys: Keys,
+    group: tuple[int, ...],
+    config: CleanConfig,
+    templated: frozenset[int] = frozenset(),
+    minor: list[bool] | None = None,
+    transparent: list[bool] | None = None,
 ) -> set[int]:
     """Units in runs of at least ``min_run`` consecutive units that each repeat an
     earlier unit exactly (transparent units in between neither count nor break a run).
@@ -398,10 +428,14 @@ def _copy_runs(
     members: set[int] = set()
     if sum(1 for j, g in enumerate(group) if g != j) < config.min_run:
         return members  # too few repeats to make a run
-    for run in _text_runs(keys, group, config):
+    if minor is None:
+        minor = [is_minor(text, config) for text in keys.texts]
+    if transparent is None:
+        transparent = [is_transparent(text, config) for text in keys.texts]
+    for run in _text_runs(keys, group, config, minor):
         if len(run) >= config.min_run:
             members.update(run)
-    for block in _block_runs(keys, group, config):
+    for block in _block_runs(keys, group, config, transparent):
         run = [j for j in block if group[j] not in templated]
         if len(run) < config.min_run:
             continue
@@ -412,16 +446,18 @@ def _copy_runs(
 
 
 def _is_text(keys: Keys, j: int) -> bool:
-    return keys.info(j).kind is Kind.TEXT
+    return keys.kind(j) is Kind.TEXT
 
 
-def _text_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> Iterator[list[int]]:
+def _text_runs(
+    keys: Keys, group: tuple[int, ...], config: CleanConfig, minor: list[bool]
+) -> Iterator[list[int]]:
     protect = config.protect_structure
     run: list[int] = []
-    for j, text in enumerate(keys.texts):
-        if is_minor(text, config):
+    for j, is_minor_ in enumerate(minor):
+        if is_minor_:
             continue
-        if group[j] != j and (not protect or keys.info(j).kind is Kind.TEXT):
+        if group[j] != j and (not protect or keys.kind(j) is Kind.TEXT):
             run.append(j)
             continue
         yield run
@@ -429,15 +465,17 @@ def _text_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> Itera
     yield run
 
 
-def _block_runs(keys: Keys, group: tuple[int, ...], config: CleanConfig) -> Iterator[list[int]]:
+def _block_runs(
+    keys: Keys, group: tuple[int, ...], config: CleanConfig, transparent: list[bool]
+) -> Iterator[list[int]]:
     """Runs of units whose earlier copies stand at one fixed distance before them."""
-    seq = [j for j, text in enumerate(keys.texts) if not is_transparent(text, config)]
+    seq = [j for j, skip in enumerate(transparent) if not skip]
     last: dict[int, int] = {}  # group -> its latest position in seq
     run: list[int] = []
     offset = 0
     for p, j in enumerate(seq):
         g = group[j]
-        blockable = g != j and (not config.protect_structure or keys.info(j).kind in _BLOCK_KINDS)
+        blockable = g != j and (not config.protect_structure or keys.kind(j) in _BLOCK_KINDS)
         if run and blockable and group[seq[p - offset]] == g:
             run.append(j)
         else:

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import html
 import unicodedata
+from bisect import bisect_right
+from itertools import accumulate, repeat
+from operator import itemgetter
 from typing import Final
 
 import regex
 
-from .credits import strip_frame
+from .credits import _CREDIT_LAST_WORDS, _FIRST_WORDS, _LAST_WORDS, strip_frame
 from .types import Key, Kind, Segmentation
 
 __all__ = ["Keys", "normalize", "normalize_text"]
@@ -51,6 +54,7 @@ _SPACELESS: Final = regex.compile(
 _CODE_START: Final = ("//", "/*", "#!", "#include", "</", "<!--", "$ ", ">>> ")
 _CODE_END: Final = ("{", "}", ";", "};", "[", "(", "],", "},", "*/")
 _CODE_TOKENS: Final = ("=>", "->", "::", "()", "==", "!=", "&&", "||")
+_CODE_TOKEN: Final = regex.compile("|".join(map(regex.escape, _CODE_TOKENS)))
 _ASSIGNMENT: Final = regex.compile(r"\w+(?:\.\w+)*\s*=\s*\S")
 _QUESTION_END: Final = ("?", "\uff1f", "\u061f")
 _LABEL_END: Final = (":", "\uff1a")
@@ -72,13 +76,17 @@ class Keys:
     unit text, so a text repeated many times costs one computation).
     """
 
-    __slots__ = ("_by_text", "_info", "raws", "texts")
+    __slots__ = ("_frames", "_info", "_parts", "_shape", "raws", "texts")
 
-    def __init__(self, texts: tuple[str, ...], raws: tuple[str, ...]) -> None:
+    def __init__(
+        self, texts: tuple[str, ...], raws: tuple[str, ...], frames: _Frames | None = None
+    ) -> None:
         self.texts = texts
         self.raws = raws
         self._info: dict[int, Key] = {}
-        self._by_text: dict[tuple[str, str], Key] = {}
+        self._shape: dict[int, tuple[Kind, str]] = {}
+        self._parts: dict[int, _Parts] = {}  # what shape() worked out, for info()
+        self._frames = frames
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -91,11 +99,39 @@ class Keys:
         """Everything known about unit ``i``'s text."""
         found = self._info.get(i)
         if found is None:
-            pair = (self.raws[i], self.texts[i])
-            found = self._by_text.get(pair)
-            if found is None:
-                found = self._by_text[pair] = _key(*pair)
-            self._info[i] = found
+            parts = self._parts.pop(i, None)
+            if parts is None:
+                parts = _shape(self.raws[i], self.texts[i], self._framed(i))
+            found = self._info[i] = _key(self.texts[i], parts)
+        return found
+
+    def _framed(self, i: int) -> str | None:
+        """Unit ``i`` without its frame, when the normalize pass already knows it."""
+        if self._frames is None:
+            return None
+        found = self._frames.get(i)
+        return " ".join(self.raws[i].split()) if found is None else found
+
+    def kind(self, i: int) -> Kind:
+        """``info(i).kind``, without the names."""
+        return self.shape(i)[0]
+
+    def label(self, i: int) -> str:
+        """``info(i).label``, without the names."""
+        return self.shape(i)[1]
+
+    def shape(self, i: int) -> tuple[Kind, str]:
+        """``info(i).kind`` and ``info(i).label``: what the decide stage asks about a unit,
+        without the names that only guards need."""
+        found = self._shape.get(i)
+        if found is None:
+            known = self._info.get(i)
+            if known is not None:
+                found = (known.kind, known.label)
+            else:
+                parts = self._parts[i] = _shape(self.raws[i], self.texts[i], self._framed(i))
+                found = (parts[0], parts[1])
+            self._shape[i] = found
         return found
 
 
@@ -103,7 +139,8 @@ def normalize(seg: Segmentation) -> Keys:
     """Make the comparison key of every unit of ``seg``, in unit order."""
     text = seg.text
     raws = tuple(map(text.__getitem__, map(slice, seg.starts, seg.ends)))
-    return Keys(_keys(raws), raws)
+    texts, frames = _keys_and_frames(raws)
+    return Keys(texts, raws, frames)
 
 
 def normalize_text(text: str) -> str:
@@ -119,8 +156,24 @@ def normalize_text(text: str) -> str:
 
 def _keys(raws: tuple[str, ...]) -> tuple[str, ...]:
     """Normalize many units in one pass over their joined text (one line per unit)."""
+    return _keys_and_frames(raws)[0]
+
+
+# For an ASCII text without entities: the units that lose a frame (credit, label), with
+# what is left; every other unit is its text with single spaces (see Keys._framed).
+_Frames = dict[int, str]
+
+
+def _keys_and_frames(raws: tuple[str, ...]) -> tuple[tuple[str, ...], _Frames | None]:
     units = [r.translate(_LINE_BREAKS) if "\n" in r or "\r" in r else r for r in raws]
-    joined = _strip_credits(_unify("\n".join(units))).casefold()
+    joined = "\n".join(units)
+    plain = joined.isascii() and "&" not in joined  # _unify leaves it as it is
+    joined = _unify(joined)
+    if joined.isascii():
+        keys, frames = _ascii_keys(joined)
+        if len(keys) == len(units):
+            return tuple(keys), (frames if plain else None)
+    joined = _strip_credits(joined).casefold()
     if not joined.isascii():
         for char in _COMMON_SYMBOLS:
             if char in joined:
@@ -133,12 +186,101 @@ def _keys(raws: tuple[str, ...]) -> tuple[str, ...]:
         lines = [
             _squeeze(_strip_credits(_unify(u).translate(_LINE_BREAKS)).casefold()) for u in units
         ]
-    return tuple(lines)
+    return tuple(lines), None
+
+
+def _ascii_keys(text: str) -> tuple[list[str], dict[int, str]]:
+    """The keys of the lines of ASCII ``text`` (entities repaired): every line squeezed at
+    once, and only the lines that may hold a credit or label (:func:`_framed_lines`) one
+    by one, through :func:`_strip_credit`. Also returns those lines without their frame."""
+    spaced = text.lower().translate(_ASCII_PUNCTUATION_KEEP_LINES)  # lower: casefold, ASCII
+    lines = spaced.split("\n")
+    keys = list(map(" ".join, map(str.split, lines)))  # _squeeze of each line
+    starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
+    del lines
+    framed = _framed_lines(text, spaced, starts, keys)
+    frames = {k: _strip_credit(text[starts[k] : starts[k + 1] - 1]) for k in framed}
+    for k, line in frames.items():
+        keys[k] = _squeeze(line.casefold())
+    return keys, frames
+
+
+def _framed_lines(text: str, spaced: str, starts: list[int], keys: list[str]) -> list[int]:
+    """The lines of ASCII ``text`` that ``strip_frame`` might change; ``spaced`` is the
+    text in lower case with every ASCII sign but the line break a space, ``starts`` where
+    its lines start (and where one more would) and ``keys`` its lines squeezed.
+
+    A superset of the lines ``credits`` lets through its cheap tests (a bracket, a
+    separator or an ellipsis; a colon or " by "; a first or last word of a credit or
+    label), found with a few passes over the whole text instead of a test per line. The
+    last (first) word test there reads the last 90 (first 40) characters of a line; a
+    word cut there is only found when 16 or more signs stand in a row, which such lines
+    are taken for as well.
+    """
+    found: set[int] = set()
+    lasts = list(map(_third, map(str.rpartition, keys, repeat(" "))))
+    if not _LAST_SEGMENTS.isdisjoint(lasts):
+        found.update(k for k, word in enumerate(lasts) if word in _LAST_SEGMENTS)
+    firsts = list(map(_first, map(str.partition, keys, repeat(" "))))
+    if not _FIRST_SEGMENTS.isdisjoint(firsts):
+        found.update(k for k, word in enumerate(firsts) if word in _FIRST_SEGMENTS)
+    marks = text.encode("ascii").translate(None, _NOT_MARKS)  # the marks and line breaks
+    if marks.strip(b"\n"):
+        found.update(k for k, line in enumerate(marks.split(b"\n")) if line)
+    needles = [(s, n) for s, n in ((text, "..."), (spaced, "file"), (spaced, _SIGN_RUN)) if n in s]
+    needles += [(s, n) for s, n in ((text, ":"), (spaced, " by ")) if n in s]
+    if needles:
+        for source, needle in needles:
+            at = source.find(needle)
+            while at >= 0:
+                k = bisect_right(starts, at) - 1
+                if needle in _SEPARATORS and not _after_credit(spaced, max(starts[k], at - 48), at):
+                    at = source.find(needle, at + 1)
+                    continue
+                found.add(k)
+                at = source.find(needle, starts[k + 1])
+    return sorted(found)
+
+
+def _after_credit(spaced: str, start: int, at: int) -> bool:
+    """Whether the word before ``at`` may end a credit word ("Photo: ", "Picture by ").
+
+    A credit word cut by the start of the 90 characters looked at still ends the word
+    before, hence the test of the ending; a word further back than 16 spaces is caught by
+    the test for runs of signs.
+    """
+    return spaced[start:at].rstrip(" ").rpartition(" ")[2].endswith(_CREDIT_ENDS)
+
+
+_third: Final = itemgetter(2)
+_first: Final = itemgetter(0)
+_NOT_MARKS: Final = bytes(c for c in range(256) if c not in b"()]>/=|\n")
+_SEPARATORS: Final = (":", " by ")
+_CREDIT_ENDS: Final = tuple(
+    sorted(
+        {
+            w.translate(_ASCII_PUNCTUATION).split()[-1]
+            for w in _CREDIT_LAST_WORDS
+            if w.isascii() and w.translate(_ASCII_PUNCTUATION).split()
+        }
+    )
+)
+_SIGN_RUN: Final = " " * 16
+_FIRST_SEGMENTS: Final = frozenset(w for w in _FIRST_WORDS if w.isascii())
+_LAST_SEGMENTS: Final = frozenset(
+    w.translate(_ASCII_PUNCTUATION).split()[-1]
+    for w in _LAST_WORDS
+    if w.isascii() and w.translate(_ASCII_PUNCTUATION).split()
+)
 
 
 def _squeeze_ascii(text: str) -> str:
     """``_squeeze`` for ASCII text of many lines at once, with C-speed string methods."""
-    text = text.translate(_ASCII_PUNCTUATION_KEEP_LINES)
+    return _collapse(text.translate(_ASCII_PUNCTUATION_KEEP_LINES))
+
+
+def _collapse(text: str) -> str:
+    """Runs of spaces to one space, none at the ends of lines."""
     while "  " in text:
         text = text.replace("  ", " ")
     return text.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
@@ -196,21 +338,36 @@ def _words(key: str) -> int:
     return max(spaced, len(_SPACELESS.findall(key)) // 2)
 
 
-def _key(raw: str, key: str) -> Key:
-    stripped = raw.strip()
-    framed = _strip_credit(_unify(stripped).translate(_LINE_BREAKS)) or stripped
-    prepared = framed.casefold()
-    words = _words(key)
-    numbers = tuple(_DIGITS.findall(prepared))
+def _key(key: str, parts: _Parts) -> Key:
+    kind, label, stripped, framed, numbers = parts
     return Key(
         text=key,
         stripped=stripped,
-        words=words,
+        words=_words(key),
         numbers=numbers,
         names=_names(framed),
-        label=_label(prepared),
-        kind=_kind(stripped, framed, words, len(numbers)),
+        label=label,
+        kind=kind,
     )
+
+
+# kind, label, stripped text, text without its frame, numbers
+_Parts = tuple[Kind, str, str, str, tuple[str, ...]]
+
+
+def _shape(raw: str, key: str, framed: str | None = None) -> _Parts:
+    """Kind, label, stripped text, text without its frame, and numbers of a unit;
+    ``framed``, when known, is the unit without its frame."""
+    stripped = raw.strip()
+    framed = (_frame(stripped) if framed is None else framed) or stripped
+    prepared = framed.casefold()
+    words = _words(key)
+    numbers = tuple(_DIGITS.findall(prepared))
+    return _kind(stripped, framed, words, len(numbers)), _label(prepared), stripped, framed, numbers
+
+
+def _frame(stripped: str) -> str:
+    return _strip_credit(_unify(stripped).translate(_LINE_BREAKS))
 
 
 def _fix_entities(text: str) -> str:
@@ -275,7 +432,7 @@ def _kind(stripped: str, framed: str, words: int, numbers: int) -> Kind:
     if (
         stripped.startswith(_CODE_START)
         or stripped.endswith(_CODE_END)
-        or any(token in stripped for token in _CODE_TOKENS)
+        or _CODE_TOKEN.search(stripped) is not None
         or ("=" in stripped and _ASSIGNMENT.match(stripped) is not None)
     ):
         return Kind.CODE

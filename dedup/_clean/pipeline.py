@@ -9,7 +9,7 @@ from .candidates import candidates
 from .config import CleanConfig, resolve_config
 from .decide import decide
 from .normalize import normalize
-from .render import cut, deleted_spans, render
+from .render import render, render_text
 from .segment import segment
 from .types import Decision, Report, Segmentation
 from .verify import verify
@@ -42,11 +42,7 @@ def clean(text: str, config: CleanConfig | None = None, /, **overrides: Any) -> 
     check_text(text)
     cfg = resolve_config(config, overrides)
     seg = segment_checked(text, cfg)
-    decisions = find_copies(seg, cfg)
-    if not decisions:
-        return text
-    # What render() does for the report's text, without building the report.
-    return cut(text, deleted_spans(seg, {d.index for d in decisions}).values())
+    return render_text(seg, find_copies(seg, cfg))
 
 
 def explain(text: str, config: CleanConfig | None = None, /, **overrides: Any) -> Report:

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable
 
 from .types import Decision, Removal, Report, Segmentation, Span
 
-__all__ = ["apply_removals", "cut", "deleted_spans", "render"]
+__all__ = ["apply_removals", "cut", "deleted_spans", "render", "render_text"]
 
 
 def render(
@@ -45,6 +45,13 @@ def render(
     )
     text = cut(seg.text, deleted.values())
     return Report(text=text, removals=removals, units=len(seg)), deleted
+
+
+def render_text(seg: Segmentation, decisions: tuple[Decision, ...]) -> str:
+    """The cleaned text alone: ``render(seg, decisions)[0].text`` without the report."""
+    if not decisions:
+        return seg.text
+    return cut(seg.text, deleted_spans(seg, {d.index for d in decisions}).values())
 
 
 def apply_removals(text: str, removals: Iterable[Removal]) -> str:

@@ -173,17 +173,16 @@ class Verification:
         a, b = keys.texts[i], keys.texts[j]
         if keys.words(i) < config.min_words or keys.words(j) < config.min_words:
             return None
-        cutoff = config.threshold * 100
-        if not fuzz.ratio(a, b, processor=None, score_cutoff=cutoff):
+        # with a cutoff, the score is the same as without one when it reaches the cutoff
+        score = round(
+            fuzz.ratio(a, b, processor=None, score_cutoff=config.threshold * 100) / 100, 4
+        )
+        if score < config.threshold:  # below the cutoff (0.0), or by rounding
             return None
-        score = similarity(a, b)
-        if score < config.threshold:  # rounding
-            return None
-        first, second = keys.info(i), keys.info(j)
-        structure = first.kind is not Kind.TEXT or second.kind is not Kind.TEXT
+        structure = keys.kind(i) is not Kind.TEXT or keys.kind(j) is not Kind.TEXT
         if config.protect_structure and structure:
             return None
-        if guard(first, second) is not None:
+        if guard(keys.info(i), keys.info(j)) is not None:
             return None
         return Match(i, j, score, Rule.NEAR_DUPLICATE)
 
