@@ -154,7 +154,7 @@ class _Decider:
 
     def _says_more(self, j: int, found: _Found) -> bool:
         """Whether near-duplicate ``j`` has every word of its kept twin and more ("...
-        bralette and boxer briefs" after "... bralette and briefs"): removing it would
+        flooded market square" after "... flooded square"): removing it would
         lose words. Rewordings (each has words the other lacks) are left to the threshold
         and the guards."""
         if found[2] is not Rule.NEAR_DUPLICATE or self.config.keep == "longest":

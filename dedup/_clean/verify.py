@@ -76,8 +76,8 @@ def guard(a: Key, b: Key) -> str | None:
 
 def _only_names_agree(a: Key, b: Key) -> bool:
     """True when the two keys are similar only through a long shared name: two alt texts
-    of different photos of one product ("Flour inside the Zojirushi Home Bakery Bread
-    Maker" / "A loaf from the Zojirushi Home Bakery Bread Maker")."""
+    of different photos of one product ("The lid of the Harbourline Deluxe Steam Kettle" /
+    "A hand pouring water from the Harbourline Deluxe Steam Kettle")."""
     wa, wb = a.text.split(), b.text.split()
     names = a.names
     rest_a = [w for w in wa if w[:5] not in names]
