@@ -30,9 +30,9 @@ every guard, or a part of the kept copy's words in their order. Where it may sta
 * ``distant`` (scope ``"page"``): an exact copy of a sentence-like text unit of at least
   ``min_distant_words`` words anywhere before (a lead caption printed again in the body,
   a paragraph printed again after an advert), unless it answers a question (the same
-  answer under two questions of an FAQ); and a teaser ending in an ellipsis whose words
-  begin a kept unit ("On Monday the council decided to..."). With ``scope="document"``,
-  any exact or near copy anywhere before.
+  answer under two questions of an FAQ); an exact copy of the headline, however often;
+  and a teaser ending in an ellipsis whose words begin a kept unit ("On Monday the council
+  decided to..."). With ``scope="document"``, any exact or near copy anywhere before.
 """
 
 from __future__ import annotations
@@ -64,6 +64,11 @@ _MIN_HEADING_BLOCK: Final = 12
 menu printed again in the footer (a table of contents is not printed twice in a row)."""
 _SAME_PLACE: Final = 2
 """Copies at most this many units apart stand in one place (a caption and its alt text)."""
+_MIN_TITLE_WORDS: Final = 5
+_TITLE_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.QUESTION, Kind.LABEL, Kind.FIELD})
+_HEADING_GAP: Final = 4
+"""A heading's exact copy counts at a gap only this many lines on at most: a product name
+as image alt and card title, not a table-of-contents entry and its section heading."""
 _MIN_GAP_CHARS: Final = 30
 _MIN_GAP_WORDS: Final = 6
 """Exact copies at a gap have this many characters or words ("Read our full review
@@ -121,6 +126,7 @@ class _Decider:
             for n, spaces in zip(lengths, self.spaces, strict=True)
         ]
         self.transparent = [n < config.min_exact_chars for n in lengths]  # is_transparent
+        self.title = _title(keys, self.transparent) if self.page else -1
         # every teaser ends in an ellipsis (_ELLIPSIS)
         raws = "\n".join(keys.raws)
         self.teasers = "..." in raws or "\u2026" in raws
@@ -267,20 +273,32 @@ class _Decider:
             short = len(texts[j]) < _MIN_GAP_CHARS and self.keys.words(j) < _MIN_GAP_WORDS
             if short or not self._gap_pair(i, j):
                 return None
-            if self.keys.kind(j) is not Kind.TEXT:
-                return None  # a heading or fragment: a list item, a TOC entry, a command
+            kind = self.keys.kind(j)
+            if kind is not Kind.TEXT and not (kind is Kind.HEADING and self._card_title(i, j)):
+                return None  # a heading far off or a fragment: a TOC entry, a command
             return i, 1.0, _exact_rule(self.keys, i, j), "gap"
         share = _contained(texts[j], texts[i])
         if share and self._gap_pair(i, j):
             return i, share, Rule.CONTAINED, "gap"
         return None
 
+    def _card_title(self, i: int, j: int) -> bool:
+        """A heading printed again a few lines on, as the image alt and the title of one
+        card: not when the first copy is followed by another heading, as an entry of a
+        table of contents is."""
+        if j - i > _HEADING_GAP:
+            return False
+        after = next((k for k in range(i + 1, j) if not self.transparent[k]), j)
+        return after == j or self.keys.kind(after) is not Kind.HEADING
+
     def _gap_pair(self, i: int, j: int) -> bool:
         return self._caption_like(j) and self._caption_like(i) and not self._answer(j)
 
     def _distant(self, j: int) -> _Found | None:
-        """An exact copy of a long sentence-like unit anywhere before."""
+        """An exact copy of a long sentence-like unit anywhere before, or of the headline."""
         rep = self.group_rep.get(self.group[j])
+        if rep is not None and rep == self.title:
+            return rep, 1.0, _exact_rule(self.keys, rep, j), "distant"
         if rep is None or self.keys.words(j) < self.config.min_distant_words:
             return None
         if self.group[j] in self.templated or not self.keys.raws[j].rstrip().endswith(_STOPS):
@@ -355,6 +373,21 @@ class _Decider:
         if i == self.prev:
             return "adjacent"
         return "gap" if i in self.recent else "distant"
+
+
+def _title(keys: Keys, transparent: list[bool]) -> int:
+    """The page's headline: its first unit that is not too short to matter, when it has at
+    least ``_MIN_TITLE_WORDS`` words and does not start a list of headings (a table of
+    contents); else -1. Printed again as image alt text, in a promo box or a related
+    link, it is never new information."""
+    first = [j for j, skip in enumerate(transparent) if not skip][:2]
+    if not first or keys.kind(first[0]) not in _TITLE_KINDS:
+        return -1
+    if keys.words(first[0]) < _MIN_TITLE_WORDS:
+        return -1
+    if len(first) > 1 and keys.kind(first[0]) is keys.kind(first[1]) is Kind.HEADING:
+        return -1  # a list of headings (a table of contents) starts the text
+    return first[0]
 
 
 def _templated(group: tuple[int, ...]) -> frozenset[int]:
