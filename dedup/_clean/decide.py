@@ -65,6 +65,7 @@ menu printed again in the footer (a table of contents is not printed twice in a 
 _SAME_PLACE: Final = 2
 """Copies at most this many units apart stand in one place (a caption and its alt text)."""
 _MIN_TITLE_WORDS: Final = 5
+_SENTENCE_STOPS: Final = (".", "\u3002", "!", "\uff01")
 _TITLE_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.QUESTION, Kind.LABEL, Kind.FIELD})
 _HEADING_GAP: Final = 4
 """A heading's exact copy counts at a gap only this many lines on at most: a product name
@@ -297,7 +298,7 @@ class _Decider:
     def _distant(self, j: int) -> _Found | None:
         """An exact copy of a long sentence-like unit anywhere before, or of the headline."""
         rep = self.group_rep.get(self.group[j])
-        if rep is not None and rep == self.title:
+        if rep is not None and rep == self.title and self.keys.kind(j) in _TITLE_KINDS:
             return rep, 1.0, _exact_rule(self.keys, rep, j), "distant"
         if rep is None or self.keys.words(j) < self.config.min_distant_words:
             return None
@@ -377,12 +378,14 @@ class _Decider:
 
 def _title(keys: Keys, transparent: list[bool]) -> int:
     """The page's headline: its first unit that is not too short to matter, when it has at
-    least ``_MIN_TITLE_WORDS`` words and does not start a list of headings (a table of
-    contents); else -1. Printed again as image alt text, in a promo box or a related
-    link, it is never new information."""
+    least ``_MIN_TITLE_WORDS`` words, does not end like a sentence and does not start a
+    list of headings (a table of contents); else -1. Printed again as image alt text, in a
+    promo box or a related link, it is never new information."""
     first = [j for j, skip in enumerate(transparent) if not skip][:2]
     if not first or keys.kind(first[0]) not in _TITLE_KINDS:
         return -1
+    if keys.raws[first[0]].rstrip().endswith(_SENTENCE_STOPS):
+        return -1  # a sentence, not a headline: the lead the summary bullets restate
     if keys.words(first[0]) < _MIN_TITLE_WORDS:
         return -1
     if len(first) > 1 and keys.kind(first[0]) is keys.kind(first[1]) is Kind.HEADING:
