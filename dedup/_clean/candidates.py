@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import zlib
+from collections.abc import Sequence
 from typing import Final
 
 from rapidfuzz import fuzz, process
@@ -21,7 +22,7 @@ from .config import CleanConfig
 from .normalize import Keys
 from .types import Candidates, Pair
 
-__all__ = ["candidates", "is_minor", "is_transparent"]
+__all__ = ["candidates", "minor_units", "transparent_units"]
 
 _MIN_LENGTH_RATIO: Final = 0.75
 # 21 bands of 3 rows: pairs with a Jaccard similarity of their shingle sets above about
@@ -33,21 +34,26 @@ _CHAR_GRAM: Final = 3
 _SPACELESS_WORD_LENGTH: Final = 12  # average "word" longer than this: no spaces in script
 
 
-def is_transparent(key: str, config: CleanConfig) -> bool:
-    """Units too short to be removed ("Share", "1 of 5"); they never break adjacency."""
-    return len(key) < config.min_exact_chars
+def transparent_units(lengths: Sequence[int], config: CleanConfig) -> list[bool]:
+    """For each unit, from its key length: too short to be removed ("Share", "1 of 5");
+    such units never break adjacency."""
+    low = config.min_exact_chars
+    return [n < low for n in lengths]
 
 
 _MINOR_CHARS: Final = 30
 _MINOR_WORDS: Final = 4
 
 
-def is_minor(key: str, config: CleanConfig) -> bool:
-    """Short units ("Photo: Jane Roe", "Image 3 of 12") that do not separate a text unit
-    from its copy. They are still removed themselves when copied directly."""
-    return len(key) < config.min_exact_chars or (
-        len(key) < _MINOR_CHARS and key.count(" ") < _MINOR_WORDS
-    )
+def minor_units(lengths: Sequence[int], spaces: Sequence[int], config: CleanConfig) -> list[bool]:
+    """For each unit, from its key length and spaces: short ("Photo: Jane Roe", "Image 3 of
+    12"), so it does not separate a text unit from its copy. Such units are still removed
+    themselves when copied directly."""
+    low = config.min_exact_chars
+    return [
+        n < low or (n < _MINOR_CHARS and k < _MINOR_WORDS)
+        for n, k in zip(lengths, spaces, strict=True)
+    ]
 
 
 def candidates(keys: Keys, config: CleanConfig) -> Candidates:

@@ -41,7 +41,7 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Final
 
-from .candidates import _MINOR_CHARS, _MINOR_WORDS, is_minor, is_transparent
+from .candidates import minor_units, transparent_units
 from .config import CleanConfig
 from .normalize import Keys
 from .types import Candidates, Decision, Kind, Match, Position, Rule
@@ -122,11 +122,8 @@ class _Decider:
         # per unit, worked out once: key length, spaces in the key, minor, transparent
         self.lengths = lengths = [len(text) for text in self.texts]
         self.spaces = [text.count(" ") for text in self.texts]
-        self.minor = [  # is_minor
-            n < config.min_exact_chars or (n < _MINOR_CHARS and spaces < _MINOR_WORDS)
-            for n, spaces in zip(lengths, self.spaces, strict=True)
-        ]
-        self.transparent = [n < config.min_exact_chars for n in lengths]  # is_transparent
+        self.minor = minor_units(lengths, self.spaces, config)
+        self.transparent = transparent_units(lengths, config)
         self.title = _title(keys, self.transparent) if self.page else -1
         # every teaser ends in an ellipsis (_ELLIPSIS)
         raws = "\n".join(keys.raws)
@@ -451,9 +448,9 @@ def _copy_runs(
     keys: Keys,
     group: tuple[int, ...],
     config: CleanConfig,
-    templated: frozenset[int] = frozenset(),
-    minor: list[bool] | None = None,
-    transparent: list[bool] | None = None,
+    templated: frozenset[int],
+    minor: list[bool],
+    transparent: list[bool],
 ) -> set[int]:
     """Units in runs of at least ``min_run`` consecutive units that each repeat an
     earlier unit exactly (transparent units in between neither count nor break a run).
@@ -464,10 +461,6 @@ def _copy_runs(
     members: set[int] = set()
     if sum(1 for j, g in enumerate(group) if g != j) < config.min_run:
         return members  # too few repeats to make a run
-    if minor is None:
-        minor = [is_minor(text, config) for text in keys.texts]
-    if transparent is None:
-        transparent = [is_transparent(text, config) for text in keys.texts]
     for run in _text_runs(keys, group, config, minor):
         if len(run) >= config.min_run:
             members.update(run)

@@ -14,7 +14,7 @@ query only when all 32 bits agree. Chains run newest first.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -114,7 +114,7 @@ class LSHIndex:
 
     def candidates_at(self, pos: Sequence[int], keys: Sequence[int]) -> list[int]:
         """:meth:`candidates`, given :meth:`positions` of ``keys``."""
-        # take_candidates() over _bucket(), inlined: this is the hot loop of every add.
+        # take_candidates() over this index's band chains, inlined: the hot loop of every add.
         alive, heads, fp, nxt = self.alive, self.heads, self.fp, self.nxt
         bands, cap = self.bands, self.max_bucket
         out: list[int] = []
@@ -136,16 +136,6 @@ class LSHIndex:
                         break
                 s = nxt[i]
         return out
-
-    def _bucket(self, band: int, key: int) -> Iterator[int]:
-        """The slots whose band ``band`` has key ``key``, newest first (dead ones too)."""
-        fp, nxt, bands = self.fp, self.nxt, self.bands
-        s = self.heads[(band << self.bits) | (key & ((1 << self.bits) - 1))]
-        f = key >> 16
-        while s >= 0:
-            if fp[s * bands + band] == f:
-                yield s
-            s = nxt[s * bands + band]
 
     def record(self, slot: int) -> tuple[bytes, int, int]:
         """``(signature, content hash, length)`` of one slot."""
