@@ -12,6 +12,8 @@ say different things with the same words ("A hates B" / "B hates A"). A pair at 
 * their names differ (capitalized words other than the first, compared by 5-letter stem,
   so "Belarus" and "Belarusian" agree but "Olesya" and "Oksana" do not);
 * they start with different labels ("Plus: ..." / "Advanced: ...");
+* one is more than two words shorter and still has a word of its own (not an abridged
+  copy but another description of another photo);
 * they are the same template with different words in its slots: the only edits are
   one-for-one swaps of different words and they touch more than one word in twelve ("The
   northern route is closed" / "The southern route is closed"). A translation variant of a
@@ -36,6 +38,9 @@ _MAX_SLOT_SHARE: Final = 1 / 12
 _NAME_SHARE: Final = 0.7
 """Names make up at least 30% of the words: then the other words must agree too."""
 _MIN_REST_SIMILARITY: Final = 75
+_MAX_WORDS_SHORTER: Final = 2
+_MIN_OWN_WORD: Final = 3
+"""A word of its own has more than this many letters ("and", "the" do not count)."""
 
 
 def similarity(a: str, b: str, cutoff: float = 0.0) -> float:
@@ -71,7 +76,23 @@ def guard(a: Key, b: Key) -> str | None:
         return "template slots differ"
     if a.names and _only_names_agree(a, b):
         return "only the names agree"
+    if _shorter_says_other(a.text.split(), b.text.split()):
+        return "the shorter one says something else"
     return None
+
+
+def _shorter_says_other(a: list[str], b: list[str]) -> bool:
+    """True when one key is several words shorter and still has a word of its own: not
+    an abridged copy but another description ("a model wearing a grey jumpsuit" / "a model
+    wearing a white shirt and grey pants"). A rewording of about the same length ("calling
+    for the president to resign" / "demanding the resignation of the president") passes."""
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if len(long) - len(short) <= _MAX_WORDS_SHORTER:
+        return False
+    return any(
+        len(w) > _MIN_OWN_WORD and not any(_same_word(w, x) for x in long)
+        for w in set(short) - set(long)
+    )
 
 
 def _only_names_agree(a: Key, b: Key) -> bool:
