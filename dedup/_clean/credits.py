@@ -156,7 +156,7 @@ _TRAILING_PARTS: Final = (
     # a bracketed credit or place: "(AP Photo/John Roe, File)", "[File: Reuters]", "(共同)"
     (
         rf"\s*[(\[](?=[^()\[\]]{{0,80}}?(?:(?<![\p{{L}}])(?:{_CREDIT}|{_AGENCY}|{_PLACE})"
-        rf"(?![\p{{L}}])|(?:{_CREDIT}|{_AGENCY})(?=[^\p{{L}}]|[{_SPACELESS}])))"
+        rf"(?![\p{{L}}])|(?<=[{_SPACELESS}])(?:{_CREDIT}|{_AGENCY})(?=[^\p{{L}}]|[{_SPACELESS}])))"
         rf"[^()\[\]\n]{{1,80}}[)\]]$"
     ),
     # introduced by a credit word: "Photo: Reuters", "Photo by AFP", "Credit...John Doe/The

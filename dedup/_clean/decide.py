@@ -76,6 +76,14 @@ _MIN_GAP_WORDS: Final = 6
 here." has neither); a word of a script without spaces is two characters."""
 _STOPS: Final = tuple(".!?\"'\u201d\u2019\u3002\uff01\uff1f\u0964")
 """How a sentence-like unit ends."""
+_MIN_FRAMED_WORDS: Final = 3
+_MAX_DATE_WORDS: Final = 4
+_MONTHS: Final = frozenset((
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+))  # fmt: skip
+"""A date after a title: month names and numbers ("november 19 2019", "19 nov 2019")."""
 _MIN_CONTAINED_WORDS: Final = 6
 _MIN_CONTAINED_SHARE: Final = 0.6
 _MIN_TEASER_WORDS: Final = 4
@@ -206,7 +214,8 @@ class _Decider:
             found = self._adjacent(self.prev_major, self.since_major, j)
         if found is None and self.page:
             found = (
-                self._gap(j)
+                self._framed(j)
+                or self._gap(j)
                 or (self._distant(j) if self.group[j] in self.group_rep else None)
                 or (self._teaser(j) if self.teasers else None)
             )
@@ -262,6 +271,30 @@ class _Decider:
             if share and self._caption_like(prev) and self._caption_like(j):
                 return prev, share, Rule.CONTAINED, "adjacent"
         return None
+
+    def _framed(self, j: int) -> _Found | None:
+        """The unit just kept without its list number ("1. Catan [Trading Game]" /
+        "Catan - Trading Game") or without a date or count after it ("Council opens
+        ferry terminal November 19, 2019" / "Council opens ferry terminal"): the copy
+        says nothing the kept unit does not."""
+        prev = self.prev
+        if prev < 0 or self.since_prev > _MAX_BETWEEN:
+            return None
+        text, kept = self.texts[j], self.texts[prev]
+        if len(kept) <= len(text) or self.keys.words(j) < _MIN_FRAMED_WORDS:
+            return None
+        if kept.startswith(text) and kept[len(text)] == " ":
+            extra = kept[len(text) + 1 :].split(" ")
+        elif kept.endswith(text) and kept[-len(text) - 1] == " ":
+            extra = kept[: -len(text) - 1].split(" ")
+            if len(extra) != 1 or self.keys.kind(prev) is not Kind.BULLET:
+                return None  # only a list number goes before
+        else:
+            return None
+        if len(extra) > _MAX_DATE_WORDS or not all(w.isdigit() or w in _MONTHS for w in extra):
+            return None
+        share = round((text.count(" ") + 1) / (kept.count(" ") + 1), 4)
+        return prev, share, Rule.CONTAINED, "adjacent"
 
     def _copy_at_gap(self, i: int, j: int) -> _Found | None:
         """Unit ``j`` as a copy of ``i`` with other units between; kinds are looked at
