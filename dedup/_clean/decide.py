@@ -52,6 +52,7 @@ __all__ = ["decide"]
 _NEVER_REMOVED: Final = frozenset({Kind.CODE, Kind.TABLE})
 _CAPTION_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.FRAGMENT})
 """Kinds that captions, alt texts and sentences have: they may be copies at a gap."""
+_SHORT_TWIN_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.FRAGMENT})
 _BLOCK_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING})
 """Kinds that count in a block printed twice when the earlier copies are in order too."""
 
@@ -147,6 +148,11 @@ class _Decider:
         protect = self.config.protect_structure
         for j in range(len(self.texts)):
             if transparent[j]:
+                if self.page and self._short_twin(j):
+                    self.removed[j] = Decision(
+                        j, j - 1, 1.0, _exact_rule(self.keys, j - 1, j), "adjacent"
+                    )
+                    self.referenced.add(j - 1)
                 self.since_prev += 1
                 self.since_major += 1
                 continue
@@ -163,6 +169,18 @@ class _Decider:
                 self.referenced.add(kept)
             self.last_seen = j
         return self.removed
+
+    def _short_twin(self, j: int) -> bool:
+        """A short line of two or more words printed twice in a row ("Kia EV3" as image
+        alt and card title): too short for any other rule, but a copy with nothing at all
+        in between. One-word lines ("Yes", "Pros") and numbers stay: table cells."""
+        i = j - 1
+        if i < 0 or self.group[i] != self.group[j] or i in self.removed:
+            return False
+        text = self.texts[j]
+        if " " not in text or not all(any(c.isalpha() for c in w) for w in text.split(" ")):
+            return False
+        return self.keys.kind(j) in _SHORT_TWIN_KINDS
 
     def _says_more(self, j: int, found: _Found) -> bool:
         """Whether near-duplicate ``j`` has every word of its kept twin and more ("...
