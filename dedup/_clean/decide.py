@@ -71,6 +71,8 @@ _TITLE_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.QUESTION, Kind.LA
 _HEADING_GAP: Final = 4
 """A heading's exact copy counts at a gap only this many lines on at most: a product name
 as image alt and card title, not a table-of-contents entry and its section heading."""
+_MIN_CARD_WORDS: Final = 3
+_MAX_ATTRIBUTE_WORDS: Final = 2
 _MIN_GAP_CHARS: Final = 30
 _MIN_GAP_WORDS: Final = 6
 """Exact copies at a gap have this many characters or words ("Read our full review
@@ -320,7 +322,9 @@ class _Decider:
         texts = self.texts
         if self.group[i] == self.group[j]:
             short = len(texts[j]) < _MIN_GAP_CHARS and self.keys.words(j) < _MIN_GAP_WORDS
-            if short or not self._gap_pair(i, j):
+            if short and not self._attributes_between(i, j):
+                return None
+            if not self._gap_pair(i, j):
                 return None
             kind = self.keys.kind(j)
             if kind is not Kind.TEXT and not (kind is Kind.HEADING and self._card_title(i, j)):
@@ -338,7 +342,25 @@ class _Decider:
         if j - i > _HEADING_GAP:
             return False
         after = next((k for k in range(i + 1, j) if not self.transparent[k]), j)
-        return after == j or self.keys.kind(after) is not Kind.HEADING
+        return (
+            after == j
+            or self.keys.kind(after) is not Kind.HEADING
+            or self._attributes_between(i, j)
+        )
+
+    def _attributes_between(self, i: int, j: int) -> bool:
+        """Only a product's attributes stand between a title and its copy a few lines on
+        ("Linen Wrap Dress", "Linen", "Machine wash", "Linen Wrap Dress"): one- and
+        two-word lines, each under half the title's words; the title has three or more."""
+        if j - i > _HEADING_GAP:
+            return False
+        words = self.keys.words(j)
+        if words < _MIN_CARD_WORDS:
+            return False
+        between = [k for k in range(i + 1, j) if not self.transparent[k]]
+        return all(
+            (n := self.keys.words(k)) <= _MAX_ATTRIBUTE_WORDS and 2 * n < words for k in between
+        )
 
     def _gap_pair(self, i: int, j: int) -> bool:
         return self._caption_like(j) and self._caption_like(i) and not self._answer(j)
