@@ -66,6 +66,7 @@ menu printed again in the footer (a table of contents is not printed twice in a 
 _SAME_PLACE: Final = 2
 """Copies at most this many units apart stand in one place (a caption and its alt text)."""
 _MIN_TITLE_WORDS: Final = 5
+_TITLE_COPIES: Final = 3
 _SENTENCE_STOPS: Final = (".", "\u3002", "!", "\uff01")
 _TITLE_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.QUESTION, Kind.LABEL, Kind.FIELD})
 _HEADING_GAP: Final = 4
@@ -135,7 +136,7 @@ class _Decider:
         self.spaces = [text.count(" ") for text in self.texts]
         self.minor = minor_units(lengths, self.spaces, config)
         self.transparent = transparent_units(lengths, config)
-        self.title = _title(keys, self.transparent) if self.page else -1
+        self.title = _title(keys, self.group, self.transparent) if self.page else -1
         # every teaser ends in an ellipsis (_ELLIPSIS)
         raws = "\n".join(keys.raws)
         self.teasers = "..." in raws or "\u2026" in raws
@@ -446,7 +447,7 @@ class _Decider:
         return "gap" if i in self.recent else "distant"
 
 
-def _title(keys: Keys, transparent: list[bool]) -> int:
+def _title(keys: Keys, group: tuple[int, ...], transparent: list[bool]) -> int:
     """The page's headline: its first unit that is not too short to matter, when it has at
     least ``_MIN_TITLE_WORDS`` words, does not end like a sentence and does not start a
     list of headings (a table of contents); else -1. Printed again as image alt text, in a
@@ -459,7 +460,10 @@ def _title(keys: Keys, transparent: list[bool]) -> int:
     if keys.words(first[0]) < _MIN_TITLE_WORDS:
         return -1
     if len(first) > 1 and keys.kind(first[0]) is keys.kind(first[1]) is Kind.HEADING:
-        return -1  # a list of headings (a table of contents) starts the text
+        # a list of headings (a table of contents) starts the text, unless the first is
+        # printed in three or more places: no table of contents entry is
+        if sum(1 for g in group if g == first[0]) < _TITLE_COPIES:
+            return -1
     return first[0]
 
 
