@@ -459,11 +459,11 @@ def _title(keys: Keys, group: tuple[int, ...], transparent: list[bool]) -> int:
         return -1  # a sentence, not a headline: the lead the summary bullets restate
     if keys.words(first[0]) < _MIN_TITLE_WORDS:
         return -1
-    if len(first) > 1 and keys.kind(first[0]) is keys.kind(first[1]) is Kind.HEADING:
-        # a list of headings (a table of contents) starts the text, unless the first is
-        # printed in three or more places: no table of contents entry is
-        if sum(1 for g in group if g == first[0]) < _TITLE_COPIES:
-            return -1
+    # a list of headings (a table of contents) starts the text, unless the first is
+    # printed in three or more places: no table of contents entry is
+    toc = len(first) > 1 and keys.kind(first[0]) is keys.kind(first[1]) is Kind.HEADING
+    if toc and sum(1 for g in group if g == first[0]) < _TITLE_COPIES:
+        return -1
     return first[0]
 
 
