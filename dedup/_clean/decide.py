@@ -26,7 +26,11 @@ every guard, or a part of the kept copy's words in their order. Where it may sta
   through the article. Headings count only when the earlier copies stand in the same
   order too, and the block holds a sentence or caption or at least twelve headings (a
   menu printed again in the footer, not a table of contents and its headings). Lines
-  printed in three or more places do not count.
+  printed in three or more places do not count. A block printed again loosely counts
+  too: at least four neighbouring lines of five words or more on average, each repeating
+  a different line whose earlier copies stand close together in any order (related
+  headlines printed again without their dates); spec lines ("Price: ...", a label used
+  with different values) and indented lines do not count.
 * ``distant`` (scope ``"page"``): an exact copy of a sentence-like text unit of at least
   ``min_distant_words`` words anywhere before (a lead caption printed again in the body,
   a paragraph printed again after an advert), unless it answers a question (the same
@@ -65,6 +69,18 @@ _MIN_HEADING_BLOCK: Final = 12
 menu printed again in the footer (a table of contents is not printed twice in a row)."""
 _SAME_PLACE: Final = 2
 """Copies at most this many units apart stand in one place (a caption and its alt text)."""
+_BLOCK_SLACK: Final = 6
+"""Neighbouring copies belong to one block printed again, loosely, when their first copies
+stand at most this many units apart: a list of related links printed again with dates
+dropped or images added."""
+_LOOSE_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.LABEL})
+_SPEC_LABEL_VALUES: Final = 2
+"""A field label used with this many different values is a spec ("Price: ..."), not a
+kicker before a headline ("Paris 2024: ...")."""
+_MIN_LOOSE_HEADINGS: Final = 4
+_MIN_HEADLINE_WORDS: Final = 5
+"""A loose block only counts with this many lines, of this many words on average:
+headlines of related articles, not short feature or service names."""
 _MIN_TITLE_WORDS: Final = 5
 _TITLE_COPIES: Final = 3
 _SENTENCE_STOPS: Final = (".", "\u3002", "!", "\uff01")
@@ -548,6 +564,92 @@ def _copy_runs(
         long_block = len(run) >= _MIN_HEADING_BLOCK
         if not config.protect_structure or long_block or any(_is_text(keys, j) for j in run):
             members.update(run)  # a block with a sentence or caption in it, or a long one
+    if config.scope != "runs":
+        members.update(_loose_blocks(keys, group, config, templated, transparent))
+    return members
+
+
+def _loose_blocks(
+    keys: Keys,
+    group: tuple[int, ...],
+    config: CleanConfig,
+    templated: frozenset[int],
+    transparent: list[bool],
+) -> set[int]:
+    """Copies in a block printed again loosely: neighbouring lines, each repeating a
+    different earlier line, whose earlier copies stand close together (each within
+    ``_BLOCK_SLACK`` units of the one before) but not necessarily in the same order or at
+    the same distances (a list of related articles printed again without its dates).
+
+    A block with a sentence or caption in it counts from ``min_run`` lines on; a list of
+    headings only from ``_MIN_LOOSE_HEADINGS`` headline-long ones (two products sharing
+    three short feature lines, or a list of services in the menu and again as section
+    headings, repeat on purpose). A table of contents and its headings never make a
+    block: each heading is followed by its section, not by the next entry's copy.
+    Indented lines (code, data) never count."""
+    seq: list[int] = []  # non-transparent units; a line repeated in place only once
+    in_place: dict[int, list[int]] = {}  # its copies in place after it
+    for j, skip in enumerate(transparent):
+        if skip:
+            continue
+        if seq and group[seq[-1]] == group[j]:
+            in_place.setdefault(seq[-1], []).append(j)
+        else:
+            seq.append(j)
+
+    specs: dict[str, set[int]] | None = None
+
+    def spec_labels() -> dict[str, set[int]]:
+        """Field labels -> the different lines that use them ("Price: ..." under every
+        product), worked out once a field turns up."""
+        nonlocal specs
+        if specs is None:
+            specs = {}
+            for k, raw in enumerate(keys.raws):
+                if ":" in raw and not transparent[k]:
+                    kind, label = keys.shape(k)
+                    if kind is Kind.FIELD:
+                        specs.setdefault(label, set()).add(group[k])
+        return specs
+
+    def repeat(j: int) -> bool:
+        g = group[j]
+        if g == j or g in templated or keys.raws[j][:1].isspace():
+            return False
+        if not config.protect_structure:
+            return True
+        kind, label = keys.shape(j)
+        if kind is Kind.FIELD:  # a kicker ("Paris 2024: ..."), not a spec ("Price: $3")
+            return len(spec_labels().get(label, ())) < _SPEC_LABEL_VALUES
+        return kind in _LOOSE_KINDS
+
+    def block(run: list[int]) -> bool:
+        if len(run) < config.min_run:
+            return False
+        if not config.protect_structure:
+            return True
+        words = sum(keys.words(j) for j in run)
+        return len(run) >= _MIN_LOOSE_HEADINGS and words >= _MIN_HEADLINE_WORDS * len(run)
+
+    members: set[int] = set()
+
+    def take(run: list[int]) -> None:
+        if block(run):
+            members.update(run)
+            for j in run:
+                members.update(in_place.get(j, ()))
+
+    run: list[int] = []
+    for j in seq:
+        if repeat(j) and (
+            not run
+            or (group[j] != group[run[-1]] and abs(group[j] - group[run[-1]]) <= _BLOCK_SLACK)
+        ):
+            run.append(j)
+            continue
+        take(run)
+        run = [j] if repeat(j) else []
+    take(run)
     return members
 
 
