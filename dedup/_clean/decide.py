@@ -47,7 +47,7 @@ from typing import Final
 
 from .candidates import minor_units, transparent_units
 from .config import CleanConfig
-from .normalize import Keys
+from .normalize import Keys, normalize_text
 from .types import Candidates, Decision, Kind, Match, Position, Rule
 from .verify import Verification
 
@@ -97,6 +97,7 @@ here." has neither); a word of a script without spaces is two characters."""
 _STOPS: Final = tuple(".!?\"'\u201d\u2019\u3002\uff01\uff1f\u0964")
 """How a sentence-like unit ends."""
 _MIN_FRAMED_WORDS: Final = 3
+_SUBTITLE_SEPARATORS: Final = (": ", " - ", " \u2013 ", " \u2014 ", " | ")
 _MAX_DATE_WORDS: Final = 4
 _MONTHS: Final = frozenset((
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -192,13 +193,14 @@ class _Decider:
     def _short_twin(self, j: int) -> bool:
         """A short line of two or more words printed twice in a row ("Kia EV3" as image
         alt and card title): too short for any other rule, but a copy with nothing at all
-        in between. One-word lines ("Yes", "Pros") and numbers stay: table cells."""
+        in between. One-word lines ("Yes", "Pros") and lines with a bare number ("3.5 Good",
+        "Polestar 4") stay: table cells, ratings."""
         i = j - 1
         if i < 0 or self.group[i] != self.group[j] or i in self.removed:
             return False
         text = self.texts[j]
         if " " not in text or not all(any(c.isalpha() for c in w) for w in text.split(" ")):
-            return False
+            return False  # "3.5 Good" twice in a row: two products' ratings
         return self.keys.kind(j) in _SHORT_TWIN_KINDS
 
     def _says_more(self, j: int, found: _Found) -> bool:
@@ -311,9 +313,10 @@ class _Decider:
 
     def _framed(self, j: int) -> _Found | None:
         """The unit just kept without its list number ("1. Catan [Trading Game]" /
-        "Catan - Trading Game") or without a date or count after it ("Council opens
-        ferry terminal November 19, 2019" / "Council opens ferry terminal"): the copy
-        says nothing the kept unit does not."""
+        "Catan - Trading Game"), without a date or count after it ("Council opens
+        ferry terminal November 19, 2019" / "Council opens ferry terminal") or without
+        its subtitle ("Ferry Guide: The 2026 Edition" / "Ferry Guide"): the copy says
+        nothing the kept unit does not."""
         prev = self.prev
         if prev < 0 or self.since_prev > _MAX_BETWEEN:
             return None
@@ -321,6 +324,8 @@ class _Decider:
         if len(kept) <= len(text) or self.keys.words(j) < _MIN_FRAMED_WORDS:
             return None
         if kept.startswith(text) and kept[len(text)] == " ":
+            if self._title_of(prev, text):
+                return prev, _share(text, kept), Rule.CONTAINED, "adjacent"
             extra = kept[len(text) + 1 :].split(" ")
         elif kept.endswith(text) and kept[-len(text) - 1] == " ":
             extra = kept[: -len(text) - 1].split(" ")
@@ -330,8 +335,17 @@ class _Decider:
             return None
         if len(extra) > _MAX_DATE_WORDS or not all(w.isdigit() or w in _MONTHS for w in extra):
             return None
-        share = round((text.count(" ") + 1) / (kept.count(" ") + 1), 4)
-        return prev, share, Rule.CONTAINED, "adjacent"
+        return prev, _share(text, kept), Rule.CONTAINED, "adjacent"
+
+    def _title_of(self, i: int, text: str) -> bool:
+        """Whether ``text`` is unit ``i``'s title before a subtitle ("Home Automation
+        Guide: The 2026 Edition" / "Home Automation Guide")."""
+        raw = self.keys.raws[i]
+        for separator in _SUBTITLE_SEPARATORS:
+            head, found, _ = raw.partition(separator)
+            if found and normalize_text(head) == text:
+                return True
+        return False
 
     def _copy_at_gap(self, i: int, j: int) -> _Found | None:
         """Unit ``j`` as a copy of ``i`` with other units between; kinds are looked at
@@ -496,6 +510,11 @@ def _templated(group: tuple[int, ...]) -> frozenset[int]:
         last[g] = j
         places[g] = places.get(g, 0) + 1
     return frozenset(g for g, n in places.items() if n >= 3)
+
+
+def _share(short: str, long: str) -> float:
+    """The share of ``long``'s words that ``short`` has."""
+    return round((short.count(" ") + 1) / (long.count(" ") + 1), 4)
 
 
 def _head(text: str) -> str:
