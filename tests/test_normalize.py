@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from dedup import normalize_text
+from dedup._clean import credits
 from dedup._clean.normalize import normalize
 from dedup._clean.segment import segment
 from dedup._clean.types import Kind
@@ -78,3 +81,37 @@ def test_a_clause_before_a_full_width_colon_is_no_label() -> None:
     keys = normalize(segment(f"{sentence}\nTermin: 21.02.2024"))
     assert keys.info(0).label == ""
     assert keys.info(1).label == "termin"
+
+
+def _nfkc(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+_CAPTION = "Crowds fill the square on Sunday"
+_LIST_CASES = [
+    *((f"agency {w}", f"{_CAPTION}. {w}", f"{_CAPTION}.") for w in credits.AGENCIES),
+    *((f"credit {w}", f"{_CAPTION} ({w}: Jane Roe)", _CAPTION) for w in credits.CREDIT_WORDS),
+    *(
+        (f"place {w}", f"Jane Roe ({w}) at the harbour", "Jane Roe at the harbour")
+        for w in credits.PLACE_WORDS
+    ),
+    *((f"lead {w}", f"{w}: {_CAPTION}", _CAPTION) for w in credits.LEAD_LABELS),
+    *((f"residue {w}", f"{_CAPTION}... {w}", _CAPTION) for w in credits.RESIDUE),
+    *((f"residue word {w}", f"{_CAPTION} {w}", _CAPTION) for w in credits.RESIDUE_WORDS),
+    *(
+        (
+            f"cover {w}",
+            f"{w.capitalize()} The Harbour Keeper by Jane Roe",
+            "The Harbour Keeper by Jane Roe",
+        )
+        for w in credits.COVER_LEADS
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"), [c[1:] for c in _LIST_CASES], ids=[c[0] for c in _LIST_CASES]
+)
+def test_every_word_list_entry_is_found(line: str, expected: str) -> None:
+    """Each entry of the credit grammar's word lists takes its frame off a caption."""
+    assert credits.strip_frame(_nfkc(line)) == _nfkc(expected)

@@ -26,6 +26,7 @@ import regex
 
 __all__ = [
     "AGENCIES",
+    "COVER_LEADS",
     "CREDIT_WORDS",
     "LEAD_LABELS",
     "PLACE_WORDS",
@@ -106,8 +107,16 @@ RESIDUE: Final = (
 RESIDUE_WORDS: Final = (
     "image", "thumbnail", "featured image", "continue reading", "read more",
     "opens in new window", "open in new window", "view gallery", "click to enlarge",
+    "cover image", "book cover",
 )  # fmt: skip
 """Page furniture that also stands after a caption without an ellipsis: "... image"."""
+
+COVER_LEADS: Final = (
+    "cover image of", "cover image for", "cover of", "cover for", "book cover of",
+    "cover art for", "cover art of", "cover photo of", "front cover of",
+)  # fmt: skip
+"""What stands before a book's title in its cover image's alt text: "Cover image of The
+Harbour Keeper by Jane Roe"."""
 
 
 def _alternation(words: tuple[str, ...]) -> str:
@@ -180,8 +189,8 @@ _TRAILING_PARTS: Final = (
     ),
     # page furniture: "... image", "... thumbnail", "…more … less", "... More »"
     (
-        rf"(?:(?<=[\p{{L}}\p{{N}}.!?\"')\]])\s+(?:{_RESIDUE_WORDS})"
-        rf"|\s*(?:\.{{3}}|\u2026)\s*(?:{_RESIDUE})(?:\s*(?:\.{{3}}|\u2026)\s*(?:{_RESIDUE}))?)"
+        rf"(?:\s*(?:\.{{3}}|\u2026)\s*(?:{_RESIDUE})(?:\s*(?:\.{{3}}|\u2026)\s*(?:{_RESIDUE}))?"
+        rf"|(?<=[\p{{L}}\p{{N}}.!?\"')\]])\s+(?:{_RESIDUE_WORDS}))"
         rf"(?:\s*[\u00bb\u203a>\u2192])?$"
     ),
 )
@@ -201,6 +210,8 @@ _LEADING: Final = (
     ),
     # "John Roe, File - "
     regex.compile(rf"^\s*{_NAME}\s*,\s*file\s*(?::|\s-)\s*(?=\S)", regex.IGNORECASE),
+    # "Cover image of ", "Book cover of "
+    regex.compile(rf"^\s*(?:{_alternation(COVER_LEADS)})\s+(?=\S)", regex.IGNORECASE),
 )
 
 # "(pictured)", "(left, file)" anywhere in the line
@@ -217,13 +228,13 @@ _TAIL_MARKS: Final = ("...", "(c)", "(C)")
 
 def _trailing_words() -> frozenset[str]:
     words: set[str] = set()
-    for phrase in (*AGENCIES, *CREDIT_WORDS, *RESIDUE, *PLACE_WORDS):
+    for phrase in (*AGENCIES, *CREDIT_WORDS, *RESIDUE, *RESIDUE_WORDS, *PLACE_WORDS):
         words.add(phrase.split()[-1].casefold())
     return frozenset(words)
 
 
 def _leading_words() -> frozenset[str]:
-    return frozenset(phrase.split()[0].casefold() for phrase in LEAD_LABELS)
+    return frozenset(phrase.split()[0].casefold() for phrase in (*LEAD_LABELS, *COVER_LEADS))
 
 
 _LAST_WORDS: Final = _trailing_words()

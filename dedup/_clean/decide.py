@@ -16,10 +16,12 @@ every guard, or a part of the kept copy's words in their order. Where it may sta
   lightbox caption, gallery title and caption; a copy behind a credit line. Captions and
   sentences qualify, as exact copies or as contained copies (every word of the copy
   stands in the kept unit, in order, the copy has at least six words and 60% of the kept
-  unit's, and the same numbers: "Cover image of The Harbour Keeper by Jane Roe" / "The
-  Harbour Keeper by Jane Roe"). Headings, short
-  lines, lines that start with a label ("Response Test: ...") and lines printed in three
-  or more places (under every product) do not: they repeat on purpose.
+  unit's, and the same numbers: "Jane Roe signs copies of The Harbour Keeper at the
+  library" / "Jane Roe signs copies of The Harbour Keeper"). Headings, short lines (but
+  an alt text whose twin carries a credit or label: "Cover image for Tide Keeper by Jane
+  Roe" / "Tide Keeper by Jane Roe"), lines that start with a label ("Response Test:
+  ...") and lines printed in three or more places (under every product) do not: they
+  repeat on purpose.
 * ``run`` (every scope but ``"adjacent"``): the unit stands in a run of at least
   ``min_run`` consecutive units that each repeat, exactly, a unit earlier in the text: a
   block of paragraphs printed twice, or a gallery that repeats the captions scattered
@@ -47,6 +49,7 @@ from typing import Final
 
 from .candidates import minor_units, transparent_units
 from .config import CleanConfig
+from .credits import strip_frame
 from .normalize import Keys, normalize_text
 from .types import Candidates, Decision, Kind, Match, Position, Rule
 from .verify import Verification
@@ -201,6 +204,8 @@ class _Decider:
         text = self.texts[j]
         if " " not in text or not all(any(c.isalpha() for c in w) for w in text.split(" ")):
             return False  # "3.5 Good" twice in a row: two products' ratings
+        if self.keys.raws[j].rstrip().endswith(_STOPS):
+            return False  # "Try it now." under two offers: a call to action
         return self.keys.kind(j) in _SHORT_TWIN_KINDS
 
     def _says_more(self, j: int, found: _Found) -> bool:
@@ -352,15 +357,20 @@ class _Decider:
         only once the words match (most units match nothing)."""
         texts = self.texts
         if self.group[i] == self.group[j]:
+            rule = _exact_rule(self.keys, i, j)
+            # an alt text and its caption, one of them framed by a credit or label
+            framed = rule is Rule.NORMALIZED and self._framed_pair(i, j)
             short = len(texts[j]) < _MIN_GAP_CHARS and self.keys.words(j) < _MIN_GAP_WORDS
-            if short and not self._attributes_between(i, j):
+            if short and not (framed or self._attributes_between(i, j)):
                 return None
             if not self._gap_pair(i, j):
                 return None
             kind = self.keys.kind(j)
-            if kind is not Kind.TEXT and not (kind is Kind.HEADING and self._card_title(i, j)):
+            if kind is not Kind.TEXT and not (
+                kind is Kind.HEADING and (framed or self._card_title(i, j))
+            ):
                 return None  # a heading far off or a fragment: a TOC entry, a command
-            return i, 1.0, _exact_rule(self.keys, i, j), "gap"
+            return i, 1.0, rule, "gap"
         share = _contained(texts[j], texts[i])
         if share and self._gap_pair(i, j):
             return i, share, Rule.CONTAINED, "gap"
@@ -377,6 +387,15 @@ class _Decider:
             after == j
             or self.keys.kind(after) is not Kind.HEADING
             or self._attributes_between(i, j)
+        )
+
+    def _framed_pair(self, i: int, j: int) -> bool:
+        """Whether one of two copies has a credit or label the other lacks ("Cover image
+        for Tide Keeper by Jane Roe" / "Tide Keeper by Jane Roe"): an image's alt text
+        and its caption, however short, not a line repeated on purpose."""
+        raws = self.keys.raws
+        return any(
+            strip_frame(line) != line for line in (" ".join(raws[k].split()) for k in (i, j))
         )
 
     def _attributes_between(self, i: int, j: int) -> bool:
