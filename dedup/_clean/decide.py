@@ -326,7 +326,9 @@ class _Decider:
         if prev < 0 or self.since_prev > _MAX_BETWEEN:
             return None
         text, kept = self.texts[j], self.texts[prev]
-        if len(kept) <= len(text) or self.keys.words(j) < _MIN_FRAMED_WORDS:
+        if len(kept) <= len(text) or not (kept.startswith(text) or kept.endswith(text)):
+            return None  # the common case: no frame
+        if self.keys.words(j) < _MIN_FRAMED_WORDS:
             return None
         if kept.startswith(text) and kept[len(text)] == " ":
             if self._title_of(prev, text):
@@ -619,12 +621,14 @@ def _loose_blocks(
     ``_BLOCK_SLACK`` units of the one before) but not necessarily in the same order or at
     the same distances (a list of related articles printed again without its dates).
 
-    A block with a sentence or caption in it counts from ``min_run`` lines on; a list of
-    headings only from ``_MIN_LOOSE_HEADINGS`` headline-long ones (two products sharing
-    three short feature lines, or a list of services in the menu and again as section
-    headings, repeat on purpose). A table of contents and its headings never make a
-    block: each heading is followed by its section, not by the next entry's copy.
-    Indented lines (code, data) never count."""
+    With ``protect_structure`` a block needs ``_MIN_LOOSE_HEADINGS`` lines of
+    ``_MIN_HEADLINE_WORDS`` words on average: headlines, not two products' short feature
+    lines or a list of services shared by two plans, which repeat on purpose. Spec fields
+    ("Price: ...", a label used with different values) and indented lines never count. A
+    table of contents and its headings never make a block: each heading is followed by
+    its section, not by the next entry's copy."""
+    if sum(1 for j, g in enumerate(group) if g != j) < min(config.min_run, _MIN_LOOSE_HEADINGS):
+        return set()  # too few repeats to make a block
     seq: list[int] = []  # non-transparent units; a line repeated in place only once
     in_place: dict[int, list[int]] = {}  # its copies in place after it
     for j, skip in enumerate(transparent):
