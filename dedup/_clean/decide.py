@@ -76,7 +76,7 @@ _BLOCK_SLACK: Final = 6
 """Neighbouring copies belong to one block printed again, loosely, when their first copies
 stand at most this many units apart: a list of related links printed again with dates
 dropped or images added."""
-_LOOSE_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.LABEL})
+_LOOSE_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.LABEL, Kind.QUESTION})
 _SPEC_LABEL_VALUES: Final = 2
 """A field label used with this many different values is a spec ("Price: ..."), not a
 kicker before a headline ("Paris 2024: ...")."""
@@ -150,6 +150,7 @@ class _Decider:
         self.referenced: set[int] = set()  # kept units that a removed unit points to
         self.heads: dict[str, list[int]] = {}  # first words -> kept units, for teasers
         self.headed = 0  # how many of self.kept are in self.heads
+        self.last_copy: dict[int, int] | None = None  # group -> its last unit, when asked
         self.templated = _templated(self.group) if self.page else frozenset()
         # per unit, worked out once: key length, spaces in the key, minor, transparent
         self.lengths = lengths = [len(text) for text in self.texts]
@@ -372,6 +373,8 @@ class _Decider:
                 kind is Kind.HEADING and (framed or self._card_title(i, j))
             ):
                 return None  # a heading far off or a fragment: a TOC entry, a command
+            if kind is Kind.TEXT and not framed and self._contents_entry(i, j):
+                return None
             return i, 1.0, rule, "gap"
         share = _contained(texts[j], texts[i])
         if share and self._gap_pair(i, j):
@@ -390,6 +393,27 @@ class _Decider:
             or self.keys.kind(after) is not Kind.HEADING
             or self._attributes_between(i, j)
         )
+
+    def _contents_entry(self, i: int, j: int) -> bool:
+        """Whether ``i`` and its copy ``j`` look like a table of contents entry and its
+        section heading: neither ends like a sentence, and the line after ``i`` is a
+        title printed twice too (the next entry, or the first heading after the last
+        entry)."""
+        if self._sentence_end(j):
+            return False
+        after = next((k for k in range(i + 1, j) if not self.transparent[k]), j)
+        if after == j or self._sentence_end(after) or self.group[after] in self.templated:
+            return False  # a paragraph, or a product's attribute printed under every card
+        return self._printed_twice(after)
+
+    def _printed_twice(self, k: int) -> bool:
+        group = self.group
+        if self.last_copy is None:
+            self.last_copy = {g: u for u, g in enumerate(group)}
+        return group[k] != k or self.last_copy[group[k]] > k
+
+    def _sentence_end(self, i: int) -> bool:
+        return self.keys.raws[i].rstrip().endswith(_STOPS)
 
     def _framed_pair(self, i: int, j: int) -> bool:
         """Whether one of two copies has a credit or label the other lacks ("Cover image
@@ -605,7 +629,7 @@ def _copy_runs(
         if not config.protect_structure or long_block or any(_is_text(keys, j) for j in run):
             members.update(run)  # a block with a sentence or caption in it, or a long one
     if config.scope != "runs":
-        members.update(_loose_blocks(keys, group, config, templated, transparent))
+        members.update(_loose_blocks(keys, group, config, templated, minor, transparent))
     return members
 
 
@@ -614,6 +638,7 @@ def _loose_blocks(
     group: tuple[int, ...],
     config: CleanConfig,
     templated: frozenset[int],
+    minor: list[bool],
     transparent: list[bool],
 ) -> set[int]:
     """Copies in a block printed again loosely: neighbouring lines, each repeating a
@@ -632,8 +657,11 @@ def _loose_blocks(
     seq: list[int] = []  # non-transparent units; a line repeated in place only once
     in_place: dict[int, list[int]] = {}  # its copies in place after it
     for j, skip in enumerate(transparent):
-        if skip:
+        if skip and config.protect_structure and keys.kind(j) is Kind.BULLET:
+            seq.append(j)  # a list under each heading: sections, not a list printed again
             continue
+        if skip or group[j] in templated:
+            continue  # "image 1" before every linked headline neither counts nor breaks
         if seq and group[seq[-1]] == group[j]:
             in_place.setdefault(seq[-1], []).append(j)
         else:
@@ -683,14 +711,17 @@ def _loose_blocks(
 
     run: list[int] = []
     for j in seq:
-        if repeat(j) and (
+        is_repeat = repeat(j)
+        if is_repeat and (
             not run
             or (group[j] != group[run[-1]] and abs(group[j] - group[run[-1]]) <= _BLOCK_SLACK)
         ):
             run.append(j)
             continue
+        if not is_repeat and minor[j] and keys.kind(j) is Kind.FRAGMENT:
+            continue  # "blog image 1" before every linked headline: no break
         take(run)
-        run = [j] if repeat(j) else []
+        run = [j] if is_repeat else []
     take(run)
     return members
 
@@ -705,8 +736,9 @@ def _text_runs(
     protect = config.protect_structure
     run: list[int] = []
     for j, is_minor_ in enumerate(minor):
-        if is_minor_:
-            continue
+        if is_minor_ and not (protect and run and keys.kind(j) is Kind.BULLET):
+            continue  # short lines neither count nor break, but for list items: headings
+            # each followed by a list are sections, not a block printed again
         if group[j] != j and (not protect or keys.kind(j) is Kind.TEXT):
             run.append(j)
             continue
@@ -719,7 +751,14 @@ def _block_runs(
     keys: Keys, group: tuple[int, ...], config: CleanConfig, transparent: list[bool]
 ) -> Iterator[list[int]]:
     """Runs of units whose earlier copies stand at one fixed distance before them."""
-    seq = [j for j, skip in enumerate(transparent) if not skip]
+    protect = config.protect_structure
+    # transparent lines are skipped, but for list items: a list under each heading makes
+    # sections, not a block printed again
+    seq = [
+        j
+        for j, skip in enumerate(transparent)
+        if not skip or (protect and keys.kind(j) is Kind.BULLET)
+    ]
     last: dict[int, int] = {}  # group -> its latest position in seq
     run: list[int] = []
     offset = 0
