@@ -691,6 +691,9 @@ def _loose_blocks(
         kind, label = keys.shape(j)
         if kind is Kind.FIELD:  # a kicker ("Paris 2024: ..."), not a spec ("Price: $3")
             return len(spec_labels().get(label, ())) < _SPEC_LABEL_VALUES
+        if kind is Kind.DATA:  # a headline with a sum and a year, not a row of figures
+            words = keys.texts[j].split(" ")
+            return 2 * sum(1 for w in words if w.isdigit()) < len(words)
         return kind in _LOOSE_KINDS
 
     def block(run: list[int]) -> bool:
