@@ -27,8 +27,9 @@ every guard, or a part of the kept copy's words in their order. Where it may sta
   block of paragraphs printed twice, or a gallery that repeats the captions scattered
   through the article. Headings count only when the earlier copies stand in the same
   order too, and the block holds a sentence or caption or at least twelve headings (a
-  menu printed again in the footer, not a table of contents and its headings). Lines
-  printed in three or more places do not count. A block printed again loosely counts
+  menu printed again in the footer, not a table of contents and its headings) or four
+  headings printed twice in a row. Lines printed in three or more places do not count.
+  A block printed again loosely counts
   too: at least four neighbouring lines of five words or more on average, each repeating
   a different line whose earlier copies stand close together in any order (related
   headlines printed again without their dates); spec lines ("Price: ...", a label used
@@ -68,6 +69,8 @@ _Found = tuple[int, float, Rule, Position]
 _MAX_BETWEEN: Final = 2
 """At most this many short units may stand between a text unit and its adjacent copy."""
 _MIN_HEADING_BLOCK: Final = 12
+_MIN_DOUBLED_BLOCK: Final = 4
+"""Headings printed twice in a row count as a block from this many on."""
 """Headings alone count as a block printed twice from this many in the same order on: a
 menu printed again in the footer (a table of contents is not printed twice in a row)."""
 _SAME_PLACE: Final = 2
@@ -625,7 +628,9 @@ def _copy_runs(
         run = [j for j in block if group[j] not in templated]
         if len(run) < config.min_run:
             continue
-        long_block = len(run) >= _MIN_HEADING_BLOCK
+        long_block = len(run) >= _MIN_HEADING_BLOCK or (
+            len(run) >= _MIN_DOUBLED_BLOCK and _doubled(group, transparent, run)
+        )
         if not config.protect_structure or long_block or any(_is_text(keys, j) for j in run):
             members.update(run)  # a block with a sentence or caption in it, or a long one
     if config.scope != "runs":
@@ -727,6 +732,12 @@ def _loose_blocks(
         run = [j] if is_repeat else []
     take(run)
     return members
+
+
+def _doubled(group: tuple[int, ...], transparent: list[bool], run: list[int]) -> bool:
+    """Whether ``run`` starts right where its earlier copy ends: a menu printed twice in a
+    row (for two screen sizes), not a list shared by two products with a name between."""
+    return all(transparent[k] for k in range(group[run[-1]] + 1, run[0]))
 
 
 def _is_text(keys: Keys, j: int) -> bool:
