@@ -32,6 +32,7 @@ __all__ = [
     "PLACE_WORDS",
     "RESIDUE",
     "RESIDUE_WORDS",
+    "SHARE_TARGETS",
     "strip_frame",
 ]
 
@@ -110,6 +111,12 @@ RESIDUE_WORDS: Final = (
     "cover image", "book cover",
 )  # fmt: skip
 """Page furniture that also stands after a caption without an ellipsis: "... image"."""
+
+SHARE_TARGETS: Final = (
+    "mail", "email", "e-mail", "twitter", "x", "facebook", "fb-messenger", "messenger",
+    "whatsapp", "linkedin", "pinterest", "reddit", "telegram", "flipboard", "bluesky",
+)  # fmt: skip
+"""Where a share button sends a headline: "Share on twitter: ...", "Share with mail: ..."."""
 
 COVER_LEADS: Final = (
     "cover image of", "cover image for", "cover of", "cover for", "book cover of",
@@ -210,6 +217,11 @@ _LEADING: Final = (
     ),
     # "John Roe, File - "
     regex.compile(rf"^\s*{_NAME}\s*,\s*file\s*(?::|\s-)\s*(?=\S)", regex.IGNORECASE),
+    # "Share on twitter: ", "Share with mail: "
+    regex.compile(
+        rf"^\s*share\s+(?:on|with|via|to)\s+(?:{_alternation(SHARE_TARGETS)})\s*:\s*(?=\S)",
+        regex.IGNORECASE,
+    ),
     # "Cover image of ", "Book cover of "
     regex.compile(rf"^\s*(?:{_alternation(COVER_LEADS)})\s+(?=\S)", regex.IGNORECASE),
 )
@@ -234,7 +246,8 @@ def _trailing_words() -> frozenset[str]:
 
 
 def _leading_words() -> frozenset[str]:
-    return frozenset(phrase.split()[0].casefold() for phrase in (*LEAD_LABELS, *COVER_LEADS))
+    firsts = (*LEAD_LABELS, *COVER_LEADS, "share")
+    return frozenset(phrase.split()[0].casefold() for phrase in firsts)
 
 
 _LAST_WORDS: Final = _trailing_words()
