@@ -323,9 +323,10 @@ class _Decider:
     def _framed(self, j: int) -> _Found | None:
         """The unit just kept without its list number ("1. Catan [Trading Game]" /
         "Catan - Trading Game"), without a date or count after it ("Council opens
-        ferry terminal November 19, 2019" / "Council opens ferry terminal") or without
-        its subtitle ("Ferry Guide: The 2026 Edition" / "Ferry Guide"): the copy says
-        nothing the kept unit does not."""
+        ferry terminal November 19, 2019" / "Council opens ferry terminal"), without
+        its subtitle ("Ferry Guide: The 2026 Edition" / "Ferry Guide") or without the
+        series name before it ("Best Novels of 2025 - Tide Keeper" / "Tide Keeper"): the
+        copy says nothing the kept unit does not."""
         prev = self.prev
         if prev < 0 or self.since_prev > _MAX_BETWEEN:
             return None
@@ -339,6 +340,8 @@ class _Decider:
                 return prev, _share(text, kept), Rule.CONTAINED, "adjacent"
             extra = kept[len(text) + 1 :].split(" ")
         elif kept.endswith(text) and kept[-len(text) - 1] == " ":
+            if self._title_of(prev, text, after=True):
+                return prev, _share(text, kept), Rule.CONTAINED, "adjacent"
             extra = kept[: -len(text) - 1].split(" ")
             if len(extra) != 1 or self.keys.kind(prev) is not Kind.BULLET:
                 return None  # only a list number goes before
@@ -348,13 +351,15 @@ class _Decider:
             return None
         return prev, _share(text, kept), Rule.CONTAINED, "adjacent"
 
-    def _title_of(self, i: int, text: str) -> bool:
+    def _title_of(self, i: int, text: str, *, after: bool = False) -> bool:
         """Whether ``text`` is unit ``i``'s title before a subtitle ("Home Automation
-        Guide: The 2026 Edition" / "Home Automation Guide")."""
+        Guide: The 2026 Edition" / "Home Automation Guide"), or with ``after``, the
+        title after a series name ("Best Novels of 2025 - Tide Keeper by Jane Roe" /
+        "Tide Keeper by Jane Roe")."""
         raw = self.keys.raws[i]
         for separator in _SUBTITLE_SEPARATORS:
-            head, found, _ = raw.partition(separator)
-            if found and normalize_text(head) == text:
+            head, found, tail = raw.partition(separator)
+            if found and normalize_text(tail if after else head) == text:
                 return True
         return False
 
