@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Final
 
 from .candidates import minor_units, transparent_units
@@ -459,8 +460,8 @@ def _copy_runs(
     whose earlier copies stand in the same order.
     """
     members: set[int] = set()
-    if sum(1 for j, g in enumerate(group) if g != j) < config.min_run:
-        return members  # too few repeats to make a run
+    if not _may_run([j for j, g in enumerate(group) if g != j], minor, config.min_run):
+        return members  # too few repeats, or too far apart, to make a run
     for run in _text_runs(keys, group, config, minor):
         if len(run) >= config.min_run:
             members.update(run)
@@ -472,6 +473,25 @@ def _copy_runs(
         if not config.protect_structure or long_block or any(_is_text(keys, j) for j in run):
             members.update(run)  # a block with a sentence or caption in it, or a long one
     return members
+
+
+def _may_run(repeats: list[int], minor: list[bool], min_run: int) -> bool:
+    """Whether ``min_run`` of the ``repeats`` (units that repeat an earlier one) follow one
+    another with only minor units between: a run of either kind has its members so.
+
+    >>> _may_run([2, 4, 5], [False, False, False, True, False, False], 3)
+    True
+    >>> _may_run([2, 4, 5], [False] * 6, 3)
+    False
+    """
+    if len(repeats) < min_run:
+        return False
+    chain = 1
+    for a, b in pairwise(repeats):
+        chain = chain + 1 if all(map(minor.__getitem__, range(a + 1, b))) else 1
+        if chain >= min_run:
+            return True
+    return False
 
 
 def _is_text(keys: Keys, j: int) -> bool:
