@@ -241,9 +241,10 @@ class _Decider:
             return None
         lengths, spaces, texts = self.lengths, self.spaces, self.texts
         size, words = lengths[j], spaces[j] + 1
-        head = texts[j].partition(" ")[0]
-        # what _contained asks first: at least 4 words, half of the longer unit's, and the
-        # first word standing in the longer unit
+        head, _, tail = texts[j].partition(" ")
+        last = tail.rpartition(" ")[2]
+        # what _contained asks first: at least 6 words, half of the longer unit's, and the
+        # first and last words standing in the longer unit
         few = words < _MIN_CONTAINED_WORDS
         prev = self.prev
         for i in reversed(self.recent):
@@ -254,11 +255,18 @@ class _Decider:
                 and not few
                 and 2 * words >= spaces[i] + 1
                 and head in texts[i]
+                and last in texts[i]
             ):
                 found = self._copy_at_gap(i, j)
                 if found is not None:
                     return found
-        if prev >= 0 and not few and 2 * words >= spaces[prev] + 1 and head in texts[prev]:
+        if (
+            prev >= 0
+            and not few
+            and 2 * words >= spaces[prev] + 1
+            and head in texts[prev]
+            and last in texts[prev]
+        ):
             share = _contained(self.texts[j], self.texts[prev])
             if share and self._caption_like(prev) and self._caption_like(j):
                 return prev, share, Rule.CONTAINED, "adjacent"

@@ -11,6 +11,7 @@ question, label, heading or text).
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from bisect import bisect_right
 from itertools import accumulate, repeat
@@ -54,7 +55,8 @@ _SPACELESS: Final = regex.compile(
 _CODE_START: Final = ("//", "/*", "#!", "#include", "</", "<!--", "$ ", ">>> ")
 _CODE_END: Final = ("{", "}", ";", "};", "[", "(", "],", "},", "*/")
 _CODE_TOKENS: Final = ("=>", "->", "::", "()", "==", "!=", "&&", "||")
-_CODE_TOKEN: Final = regex.compile("|".join(map(regex.escape, _CODE_TOKENS)))
+# literals only: the standard engine finds them several times faster than ``regex``
+_CODE_TOKEN: Final = re.compile("|".join(map(re.escape, _CODE_TOKENS)))
 _ASSIGNMENT: Final = regex.compile(r"\w+(?:\.\w+)*\s*=\s*\S")
 _QUESTION_END: Final = ("?", "\uff1f", "\u061f")
 _LABEL_END: Final = (":", "\uff1a")
