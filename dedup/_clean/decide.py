@@ -37,7 +37,7 @@ every guard, or a part of the kept copy's words in their order. Where it may sta
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from itertools import pairwise
 from typing import Final
@@ -403,9 +403,14 @@ def _templated(group: tuple[int, ...]) -> frozenset[int]:
     """Groups whose copies stand in three or more places, each with at least two other
     units before the next: a line printed under every item ("Compare deals with ..."),
     not a caption and its alt text."""
+    many = {g for g, n in Counter(group).items() if n >= 3}
+    if not many:
+        return frozenset()  # no text printed three times
     last: dict[int, int] = {}
     places: dict[int, int] = {}
     for j, g in enumerate(group):
+        if g not in many:
+            continue
         if g in last and j - last[g] <= _SAME_PLACE:
             last[g] = j
             continue

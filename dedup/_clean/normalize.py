@@ -408,13 +408,14 @@ def _names(stripped: str) -> frozenset[str]:
     if stripped.isascii() and stripped[1:].islower():
         return frozenset()
     names = []
-    previous = "."  # the unit starts like a sentence
+    after_stop = True  # the unit starts like a sentence
     for word in stripped.split():
         bare = word.strip(_WORD_EDGES)
-        if bare[:1].isupper() and not previous.endswith(_SENTENCE_ENDS) and len(bare) > 1:
+        if not bare:
+            continue
+        if not after_stop and len(bare) > 1 and bare[0].isupper():
             names.append(bare.casefold()[:5])
-        if bare:
-            previous = word
+        after_stop = word.endswith(_SENTENCE_ENDS)
     return frozenset(names)
 
 
