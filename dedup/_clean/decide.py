@@ -39,7 +39,8 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Iterator
-from itertools import pairwise
+from functools import cached_property
+from itertools import pairwise, repeat
 from typing import Final
 
 from .candidates import minor_units, transparent_units
@@ -121,11 +122,10 @@ class _Decider:
         self.headed = 0  # how many of self.kept are in self.heads
         self.templated = _templated(self.group) if self.page else frozenset()
         # per unit, worked out once: key length, spaces in the key, minor, transparent
-        self.lengths = lengths = [len(text) for text in self.texts]
-        self.spaces = [text.count(" ") for text in self.texts]
+        self.lengths = lengths = list(map(len, self.texts))
+        self.spaces = list(map(str.count, self.texts, repeat(" ")))
         self.minor = minor_units(lengths, self.spaces, config)
         self.transparent = transparent_units(lengths, config)
-        self.title = _title(keys, self.transparent) if self.page else -1
         # every teaser ends in an ellipsis (_ELLIPSIS)
         raws = "\n".join(keys.raws)
         self.teasers = "..." in raws or "\u2026" in raws
@@ -134,6 +134,11 @@ class _Decider:
             if config.scope != "adjacent"
             else set()
         )
+
+    @cached_property
+    def title(self) -> int:
+        """The page's headline (see :func:`_title`), worked out when a rule first asks."""
+        return _title(self.keys, self.transparent) if self.page else -1
 
     def run(self) -> dict[int, Decision]:
         transparent = self.transparent
