@@ -14,6 +14,7 @@ import html
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Sequence
 from itertools import accumulate, repeat
 from operator import itemgetter
 from typing import Final
@@ -109,10 +110,12 @@ class Keys:
 
     def _framed(self, i: int) -> str | None:
         """Unit ``i`` without its frame, when the normalize pass already knows it."""
-        if self._frames is None:
+        frames = self._frames
+        if frames is None:
             return None
-        found = self._frames.get(i)
-        return " ".join(self.raws[i].split()) if found is None else found
+        if i in frames:
+            return frames[i]  # without its frame, or None: not known
+        return " ".join(self.raws[i].split())
 
     def kind(self, i: int) -> Kind:
         """``info(i).kind``, without the names."""
@@ -161,34 +164,55 @@ def _keys(raws: tuple[str, ...]) -> tuple[str, ...]:
     return _keys_and_frames(raws)[0]
 
 
-# For an ASCII text without entities: the units that lose a frame (credit, label), with
-# what is left; every other unit is its text with single spaces (see Keys._framed).
-_Frames = dict[int, str]
+# The units that lose a frame (credit, label), with what is left, and None for the units
+# that are not plain ASCII without entities (worked out when asked); every other unit is
+# its text with single spaces (see Keys._framed).
+_Frames = dict[int, str | None]
 
 
 def _keys_and_frames(raws: tuple[str, ...]) -> tuple[tuple[str, ...], _Frames | None]:
     units = [r.translate(_LINE_BREAKS) if "\n" in r or "\r" in r else r for r in raws]
     joined = "\n".join(units)
     plain = joined.isascii() and "&" not in joined  # _unify leaves it as it is
-    joined = _unify(joined)
-    if joined.isascii():
-        keys, frames = _ascii_keys(joined)
-        if len(keys) == len(units):
-            return tuple(keys), (frames if plain else None)
-    joined = _strip_credits(joined).casefold()
-    if not joined.isascii():
-        for char in _COMMON_SYMBOLS:
-            if char in joined:
-                joined = joined.replace(char, " ")
-    if joined.isascii():
-        lines = _squeeze_ascii(joined).split("\n")
-    else:
-        lines = [_squeeze(line) for line in joined.split("\n")]
-    if len(lines) != len(units):  # an entity decoded to a line break: go one by one
-        lines = [
+    unified = _unify(joined)
+    if unified.count("\n") != len(units) - 1:  # an entity made or took a line break
+        keys = [
             _squeeze(_strip_credits(_unify(u).translate(_LINE_BREAKS)).casefold()) for u in units
         ]
-    return tuple(lines), None
+        return tuple(keys), None
+    if unified.isascii():
+        keys, found = _ascii_keys(unified)
+        if plain:
+            return tuple(keys), dict(found)
+        ascii_lines: Sequence[int] = range(len(units))
+    else:  # the ASCII lines (most, in most texts) at once, the others one by one
+        lines = unified.split("\n")
+        ascii_lines = [k for k, line in enumerate(lines) if line.isascii()]
+        keys = [line if line.isascii() else _unit_key(line) for line in lines]
+        found = {}
+        if ascii_lines:
+            some, found = _ascii_keys("\n".join([lines[k] for k in ascii_lines]))
+            for k, key in zip(ascii_lines, some, strict=True):
+                keys[k] = key
+    # A plain unit (ASCII, no "&") is its line, which _unify left as it was; the frame of
+    # any other unit is worked out when asked.
+    frames: _Frames = dict.fromkeys(range(len(units)))
+    for m, k in enumerate(ascii_lines):
+        if units[k].isascii() and "&" not in units[k]:
+            if m in found:
+                frames[k] = found[m]
+            else:
+                del frames[k]
+    return tuple(keys), frames
+
+
+def _unit_key(line: str) -> str:
+    """The key of one line of text that :func:`_unify` has made (not ASCII)."""
+    line = _strip_credit(line).casefold()
+    for char in _COMMON_SYMBOLS:
+        if char in line:
+            line = line.replace(char, " ")
+    return _squeeze(line)
 
 
 def _ascii_keys(text: str) -> tuple[list[str], dict[int, str]]:

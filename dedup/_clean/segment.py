@@ -59,7 +59,14 @@ def segment(text: str, mode: SegmentMode = "auto") -> Segmentation:
     wrapped: dict[str, bool] = {}  # by the block's text: a repeated block is read once
     for block in blocks:
         first = len(starts)
-        if mode == "auto" and len(block) > 1 and _widths_wrapped(block):
+        if len(block) == 1:  # one line, one unit
+            start, end, stop = block[0]
+            starts.append(start)
+            ends.append(end)
+            line_ends.append(stop)
+            block_units.append((first,))
+            continue
+        if mode == "auto" and _widths_wrapped(block):
             whole = text[block[0][0] : block[-1][1]]
             found = wrapped.get(whole)
             if found is None:
