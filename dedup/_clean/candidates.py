@@ -181,7 +181,8 @@ def _lsh_pairs(texts: list[str], config: CleanConfig) -> tuple[Ints, Ints]:
                 break  # no bucket of more than d members left
             found.append(order[:-d][same].astype(np.int64) * n + order[d:][same])
     pairs = np.sort(np.concatenate(found))
-    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]  # each pair once
+    if len(pairs):
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]  # each pair once
     return pairs // n, pairs % n
 
 

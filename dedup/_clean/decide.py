@@ -478,12 +478,13 @@ def _copy_runs(
     whose earlier copies stand in the same order.
     """
     members: set[int] = set()
-    if not _may_run([j for j, g in enumerate(group) if g != j], minor, config.min_run):
+    chained = _chained([j for j, g in enumerate(group) if g != j], minor, config.min_run)
+    if not chained:
         return members  # too few repeats, or too far apart, to make a run
-    for run in _text_runs(keys, group, config, minor):
+    for run in _text_runs(keys, chained, config, minor):
         if len(run) >= config.min_run:
             members.update(run)
-    for block in _block_runs(keys, group, config, transparent):
+    for block in _block_runs(keys, group, chained, config, transparent):
         run = [j for j in block if group[j] not in templated]
         if len(run) < config.min_run:
             continue
@@ -493,23 +494,29 @@ def _copy_runs(
     return members
 
 
-def _may_run(repeats: list[int], minor: list[bool], min_run: int) -> bool:
-    """Whether ``min_run`` of the ``repeats`` (units that repeat an earlier one) follow one
-    another with only minor units between: a run of either kind has its members so.
+def _chained(repeats: list[int], minor: list[bool], min_run: int) -> set[int]:
+    """The ``repeats`` (units that repeat an earlier one) that stand in a chain of at least
+    ``min_run`` of them with only minor units between: the members of a run of either kind
+    stand so, so no other unit can be in one (nor stop a run that could be long enough).
 
-    >>> _may_run([2, 4, 5], [False, False, False, True, False, False], 3)
-    True
-    >>> _may_run([2, 4, 5], [False] * 6, 3)
-    False
+    >>> sorted(_chained([2, 4, 5], [False, False, False, True, False, False], 3))
+    [2, 4, 5]
+    >>> _chained([2, 4, 5], [False] * 6, 3)
+    set()
     """
+    found: set[int] = set()
     if len(repeats) < min_run:
-        return False
-    chain = 1
+        return found
+    chain = repeats[:1]
     for a, b in pairwise(repeats):
-        chain = chain + 1 if all(map(minor.__getitem__, range(a + 1, b))) else 1
-        if chain >= min_run:
-            return True
-    return False
+        if not all(map(minor.__getitem__, range(a + 1, b))):
+            if len(chain) >= min_run:
+                found.update(chain)
+            chain = []
+        chain.append(b)
+    if len(chain) >= min_run:
+        found.update(chain)
+    return found
 
 
 def _is_text(keys: Keys, j: int) -> bool:
@@ -517,14 +524,14 @@ def _is_text(keys: Keys, j: int) -> bool:
 
 
 def _text_runs(
-    keys: Keys, group: tuple[int, ...], config: CleanConfig, minor: list[bool]
+    keys: Keys, chained: set[int], config: CleanConfig, minor: list[bool]
 ) -> Iterator[list[int]]:
     protect = config.protect_structure
     run: list[int] = []
     for j, is_minor_ in enumerate(minor):
         if is_minor_:
             continue
-        if group[j] != j and (not protect or keys.kind(j) is Kind.TEXT):
+        if j in chained and (not protect or keys.kind(j) is Kind.TEXT):
             run.append(j)
             continue
         yield run
@@ -533,16 +540,21 @@ def _text_runs(
 
 
 def _block_runs(
-    keys: Keys, group: tuple[int, ...], config: CleanConfig, transparent: list[bool]
+    keys: Keys,
+    group: tuple[int, ...],
+    chained: set[int],
+    config: CleanConfig,
+    transparent: list[bool],
 ) -> Iterator[list[int]]:
-    """Runs of units whose earlier copies stand at one fixed distance before them."""
+    """Runs of units whose earlier copies stand at one fixed distance before them (of the
+    ``chained`` units: no other unit can be in a run long enough to count)."""
     seq = [j for j, skip in enumerate(transparent) if not skip]
     last: dict[int, int] = {}  # group -> its latest position in seq
     run: list[int] = []
     offset = 0
     for p, j in enumerate(seq):
         g = group[j]
-        blockable = g != j and (not config.protect_structure or keys.kind(j) in _BLOCK_KINDS)
+        blockable = j in chained and (not config.protect_structure or keys.kind(j) in _BLOCK_KINDS)
         if run and blockable and group[seq[p - offset]] == g:
             run.append(j)
         else:
