@@ -13,15 +13,13 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate, repeat
-from operator import itemgetter
+from itertools import accumulate
 from typing import Final
 
 import regex
 
-from .credits import _CREDIT_LAST_WORDS, _FIRST_WORDS, _LAST_WORDS, strip_frame
+from .credits import framed_lines, strip_frame
 from .types import Key, Kind, Segmentation
 
 __all__ = ["Keys", "normalize", "normalize_text"]
@@ -217,87 +215,18 @@ def _unit_key(line: str) -> str:
 
 def _ascii_keys(text: str) -> tuple[list[str], dict[int, str]]:
     """The keys of the lines of ASCII ``text`` (entities repaired): every line squeezed at
-    once, and only the lines that may hold a credit or label (:func:`_framed_lines`) one
+    once, and only the lines that may hold a credit or label (:func:`credits.framed_lines`) one
     by one, through :func:`_strip_credit`. Also returns those lines without their frame."""
     spaced = text.lower().translate(_ASCII_PUNCTUATION_KEEP_LINES)  # lower: casefold, ASCII
     lines = spaced.split("\n")
     keys = list(map(" ".join, map(str.split, lines)))  # _squeeze of each line
     starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
     del lines
-    framed = _framed_lines(text, spaced, starts, keys)
+    framed = framed_lines(text, spaced, starts, keys)
     frames = {k: _strip_credit(text[starts[k] : starts[k + 1] - 1]) for k in framed}
     for k, line in frames.items():
         keys[k] = _squeeze(line.casefold())
     return keys, frames
-
-
-def _framed_lines(text: str, spaced: str, starts: list[int], keys: list[str]) -> list[int]:
-    """The lines of ASCII ``text`` that ``strip_frame`` might change; ``spaced`` is the
-    text in lower case with every ASCII sign but the line break a space, ``starts`` where
-    its lines start (and where one more would) and ``keys`` its lines squeezed.
-
-    A superset of the lines ``credits`` lets through its cheap tests (a bracket, a
-    separator or an ellipsis; a colon or " by "; a first or last word of a credit or
-    label), found with a few passes over the whole text instead of a test per line. The
-    last (first) word test there reads the last 90 (first 40) characters of a line; a
-    word cut there is only found when 16 or more signs stand in a row, which such lines
-    are taken for as well.
-    """
-    found: set[int] = set()
-    lasts = list(map(_third, map(str.rpartition, keys, repeat(" "))))
-    if not _LAST_SEGMENTS.isdisjoint(lasts):
-        found.update(k for k, word in enumerate(lasts) if word in _LAST_SEGMENTS)
-    firsts = list(map(_first, map(str.partition, keys, repeat(" "))))
-    if not _FIRST_SEGMENTS.isdisjoint(firsts):
-        found.update(k for k, word in enumerate(firsts) if word in _FIRST_SEGMENTS)
-    marks = text.encode("ascii").translate(None, _NOT_MARKS)  # the marks and line breaks
-    if marks.strip(b"\n"):
-        found.update(k for k, line in enumerate(marks.split(b"\n")) if line)
-    needles = [(s, n) for s, n in ((text, "..."), (spaced, "file"), (spaced, _SIGN_RUN)) if n in s]
-    needles += [(s, n) for s, n in ((text, ":"), (spaced, " by ")) if n in s]
-    if needles:
-        for source, needle in needles:
-            at = source.find(needle)
-            while at >= 0:
-                k = bisect_right(starts, at) - 1
-                if needle in _SEPARATORS and not _after_credit(spaced, max(starts[k], at - 48), at):
-                    at = source.find(needle, at + 1)
-                    continue
-                found.add(k)
-                at = source.find(needle, starts[k + 1])
-    return sorted(found)
-
-
-def _after_credit(spaced: str, start: int, at: int) -> bool:
-    """Whether the word before ``at`` may end a credit word ("Photo: ", "Picture by ").
-
-    A credit word cut by the start of the 90 characters looked at still ends the word
-    before, hence the test of the ending; a word further back than 16 spaces is caught by
-    the test for runs of signs.
-    """
-    return spaced[start:at].rstrip(" ").rpartition(" ")[2].endswith(_CREDIT_ENDS)
-
-
-_third: Final = itemgetter(2)
-_first: Final = itemgetter(0)
-_NOT_MARKS: Final = bytes(c for c in range(256) if c not in b"()]>/=|\n")
-_SEPARATORS: Final = (":", " by ")
-_CREDIT_ENDS: Final = tuple(
-    sorted(
-        {
-            w.translate(_ASCII_PUNCTUATION).split()[-1]
-            for w in _CREDIT_LAST_WORDS
-            if w.isascii() and w.translate(_ASCII_PUNCTUATION).split()
-        }
-    )
-)
-_SIGN_RUN: Final = " " * 16
-_FIRST_SEGMENTS: Final = frozenset(w for w in _FIRST_WORDS if w.isascii())
-_LAST_SEGMENTS: Final = frozenset(
-    w.translate(_ASCII_PUNCTUATION).split()[-1]
-    for w in _LAST_WORDS
-    if w.isascii() and w.translate(_ASCII_PUNCTUATION).split()
-)
 
 
 def _squeeze_ascii(text: str) -> str:
