@@ -432,6 +432,8 @@ def _head(text: str) -> str:
 def _contained(short: str, long: str) -> float:
     """The share of ``long``'s words that ``short`` has, when every word of ``short``
     stands in ``long`` in the same order and the share is at least one half; else 0.
+    (``_Decider._gap`` asks its first tests, lengths and the first and last words, before
+    calling: change them together.)
 
     >>> _contained("the harbour keeper by jane roe", "cover of the harbour keeper by jane roe")
     0.75
