@@ -52,6 +52,16 @@ def test_document_scope_uses_lsh_above_the_all_pairs_limit() -> None:
     assert len(large.removals) == 1
 
 
+def test_document_scope_lsh_with_no_shared_bucket() -> None:
+    lines = [
+        "Alpha bravo charlie delta echo foxtrot golf hotel india juliet",
+        "Kilo lima mike november oscar papa quebec romeo sierra tango",
+        "Uniform victor whiskey xray yankee zulu one two three four five",
+    ]
+    text = "\n".join(lines)
+    assert dedup.clean(text, scope="document", all_pairs_limit=2) == text
+
+
 GUARDED = [
     (
         "Match day: Rovers beat United 3-1 at home tonight",

@@ -115,3 +115,32 @@ _LIST_CASES = [
 def test_every_word_list_entry_is_found(line: str, expected: str) -> None:
     """Each entry of the credit grammar's word lists takes its frame off a caption."""
     assert credits.strip_frame(_nfkc(line)) == _nfkc(expected)
+
+
+def test_whole_text_frame_test_lets_through_every_line_the_per_line_tests_do() -> None:
+    """credits.framed_lines is the whole-text form of strip_frame's per-line tests: every
+    line they let through must be among its lines (else a credit would stay on)."""
+    import random
+
+    from dedup._clean.credits import _may_end_in_frame, _may_start_with_frame
+    from dedup._clean.normalize import _ascii_keys
+
+    pieces = [
+        "Crowds fill the square", "on Sunday.", "Photo:", "Photo by", "Jane Roe", "/",
+        "Getty Images", "(pictured)", "...", "more", "Reuters", "Pictured:", "FILE -", "|",
+        "Credit", "image", "(c)", "said", "by", "the", "file", "Image caption", ",", "-",
+        ":", "Q:", "x" * 30, "Continue reading", ">", "=", "AP", "Sipa USA", "  ",
+    ]  # fmt: skip
+    rng = random.Random(5)
+    for _ in range(3000):
+        lines = [
+            " ".join(rng.choice(pieces) for _ in range(rng.randrange(1, 16)))
+            for _ in range(rng.randrange(1, 6))
+        ]
+        _, frames = _ascii_keys("\n".join(lines))
+        for k, line in enumerate(lines):
+            single = " ".join(line.split())
+            if single and (
+                "(" in single or _may_end_in_frame(single) or _may_start_with_frame(single)
+            ):
+                assert k in frames, line

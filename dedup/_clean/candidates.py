@@ -11,16 +11,22 @@ Every pair is verified by the next stage before anything is removed.
 
 from __future__ import annotations
 
-import itertools
 import zlib
 from collections.abc import Sequence
-from typing import Final
+from operator import itemgetter
+from typing import TYPE_CHECKING, Final
 
 from rapidfuzz import fuzz, process
 
 from .config import CleanConfig
 from .normalize import Keys
 from .types import Candidates, Pair
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Ints = npt.NDArray[np.int64]
 
 __all__ = ["candidates", "minor_units", "transparent_units"]
 
@@ -89,10 +95,10 @@ def _all_pairs(
     reps = [j for j in range(len(texts)) if eligible[j] and group[j] == j]
     if len(reps) < 2:
         return ()
+    chosen = [texts[j] for j in reps]
     if len(reps) > config.all_pairs_limit:
-        found = _lsh_pairs([texts[j] for j in reps], config)
+        found = _scored(chosen, *_lsh_pairs(chosen, config), config)
     else:
-        chosen = [texts[j] for j in reps]
         matrix = process.cdist(
             chosen,
             chosen,
@@ -109,18 +115,26 @@ def _all_pairs(
     for j, g in enumerate(group):
         if eligible[j]:
             members.setdefault(g, []).append(j)
+    # The members of a group have its representative's text, hence its length.
     pairs: set[Pair] = set()
     for a, b in found:
-        first, second = reps[a], reps[b]
-        for one, others in ((first, members[second]), (second, members[first])):
+        if not _lengths_close(len(chosen[a]), len(chosen[b])):
+            continue
+        first, second = reps[a], reps[b]  # first < second
+        ours, theirs = members[first], members[second]
+        if len(ours) == 1 and len(theirs) == 1:
+            pairs.add((first, second))
+            continue
+        for one, others in ((first, theirs), (second, ours)):
             for other in others:
-                if other != one and _lengths_close(len(texts[one]), len(texts[other])):
+                if other != one:
                     pairs.add((one, other) if one < other else (other, one))
-    return tuple(sorted(pairs, key=lambda p: (p[1], p[0])))
+    return tuple(sorted(pairs, key=itemgetter(1, 0)))
 
 
-def _lsh_pairs(texts: list[str], config: CleanConfig) -> set[Pair]:
-    """Pairs of ``texts`` (by position) that share a MinHash LSH band.
+def _lsh_pairs(texts: list[str], config: CleanConfig) -> tuple[Ints, Ints]:
+    """Pairs of ``texts`` (by position) that share a MinHash LSH band, as two arrays of
+    first and second positions (first < second), each pair once, in order.
 
     Shingles are words, or character trigrams for scripts written without spaces, hashed
     with CRC-32; the MinHash values and band keys are those of the corpus index
@@ -147,21 +161,53 @@ def _lsh_pairs(texts: list[str], config: CleanConfig) -> set[Pair]:
         params.num_perm, params.seed,
     )  # fmt: skip
     keys = band_keys(mins, params)
-    found: set[Pair] = set()
+    n = len(texts)
+    found = [np.zeros(0, dtype=np.int64)]
     for band in range(_BANDS):
         column = keys[:, band]
-        order = np.argsort(column, kind="stable")
+        order = np.argsort(column, kind="stable")  # a bucket's members in text order
         ordered = column[order]
-        starts_ = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-        sizes = np.diff(np.append(starts_, len(ordered)))
-        shared = sizes > 1
-        for start, size in zip(starts_[shared].tolist(), sizes[shared].tolist(), strict=True):
-            members = sorted(order[start : start + size].tolist())
-            if len(members) > _MAX_BUCKET:
-                found.update(itertools.pairwise(members))
-            else:
-                found.update(itertools.combinations(members, 2))
-    return found
+        new = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+        bucket = np.cumsum(new)  # bucket number of each position in ``order``
+        sizes = np.diff(np.append(np.flatnonzero(new), n))
+        small = sizes[bucket - 1] <= _MAX_BUCKET
+        # members d places apart in one bucket: every pair of a small bucket, and the
+        # neighbours (d == 1) of a large one
+        for d in range(1, n):
+            same = bucket[:-d] == bucket[d:]
+            if d > 1:
+                same &= small[:-d]
+            if not same.any():
+                break  # no bucket of more than d members left
+            found.append(order[:-d][same].astype(np.int64) * n + order[d:][same])
+    pairs = np.sort(np.concatenate(found))
+    if len(pairs):
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]  # each pair once
+    return pairs // n, pairs % n
+
+
+def _scored(texts: list[str], firsts: Ints, seconds: Ints, config: CleanConfig) -> set[Pair]:
+    """The pairs ``(firsts[k], seconds[k])`` of ``texts`` (by position) whose lengths are
+    close and whose similarity reaches the threshold: the first tests of verification,
+    made here in bulk (one rapidfuzz call) because LSH proposes many pairs that share words
+    and little else. The copies of a representative have its very text, so the test holds
+    for them too.
+    """
+    import numpy as np
+
+    sizes = np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))
+    a, b = sizes[firsts], sizes[seconds]
+    close = np.minimum(a, b) >= _MIN_LENGTH_RATIO * np.maximum(a, b)
+    ones, others = firsts[close].tolist(), seconds[close].tolist()
+    scores = process.cpdist(
+        [texts[k] for k in ones],
+        [texts[k] for k in others],
+        scorer=fuzz.ratio,
+        processor=None,
+        score_cutoff=config.threshold * 100,
+        workers=1,
+    )
+    return {(ones[k], others[k]) for k in np.flatnonzero(scores).tolist()}
 
 
 def _grams(text: str) -> set[str]:

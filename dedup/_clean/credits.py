@@ -20,6 +20,9 @@ last word.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import repeat
+from operator import itemgetter
 from typing import Final
 
 import regex
@@ -33,6 +36,7 @@ __all__ = [
     "RESIDUE",
     "RESIDUE_WORDS",
     "SHARE_TARGETS",
+    "framed_lines",
     "strip_frame",
 ]
 
@@ -312,3 +316,79 @@ def _may_start_with_frame(line: str) -> bool:
         return False
     first = head[0].strip(_WORD_EDGE).casefold()
     return first in _FIRST_WORDS or line[0] in "\u00a9(" or ", file" in line[:60].casefold()
+
+
+_ASCII_SIGNS: Final = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not c.isalnum() and c != " "}
+)
+
+
+def framed_lines(text: str, spaced: str, starts: list[int], keys: list[str]) -> list[int]:
+    """The lines of ASCII ``text`` that :func:`strip_frame` might change: the whole-text
+    form of its per-line tests (:func:`_may_end_in_frame`, :func:`_may_start_with_frame`
+    and the test for a bracket), for the normalize stage. ``spaced`` is the text in lower
+    case with every ASCII sign but the line break a space, ``starts`` where its lines
+    start (and where one more would) and ``keys`` its lines squeezed.
+
+    A superset of the lines the per-line tests let through (a bracket, a separator or an
+    ellipsis; a colon or " by "; a first or last word of a credit or label), found with a
+    few passes over the whole text instead of a test per line. The last (first) word test
+    there reads the last 90 (first 40) characters of a line; a word cut there is only
+    found when 16 or more signs stand in a row, which such lines are taken for as well.
+    Change one form with the other.
+    """
+    found: set[int] = set()
+    lasts = list(map(_third, map(str.rpartition, keys, repeat(" "))))
+    if not _LAST_SEGMENTS.isdisjoint(lasts):
+        found.update(k for k, word in enumerate(lasts) if word in _LAST_SEGMENTS)
+    firsts = list(map(_first, map(str.partition, keys, repeat(" "))))
+    if not _FIRST_SEGMENTS.isdisjoint(firsts):
+        found.update(k for k, word in enumerate(firsts) if word in _FIRST_SEGMENTS)
+    marks = text.encode("ascii").translate(None, _NOT_MARKS)  # the marks and line breaks
+    if marks.strip(b"\n"):
+        found.update(k for k, line in enumerate(marks.split(b"\n")) if line)
+    needles = [(s, n) for s, n in ((text, "..."), (spaced, "file"), (spaced, _SIGN_RUN)) if n in s]
+    needles += [(s, n) for s, n in ((text, ":"), (spaced, " by ")) if n in s]
+    if needles:
+        for source, needle in needles:
+            at = source.find(needle)
+            while at >= 0:
+                k = bisect_right(starts, at) - 1
+                if needle in _SEPARATORS and not _after_credit(spaced, max(starts[k], at - 48), at):
+                    at = source.find(needle, at + 1)
+                    continue
+                found.add(k)
+                at = source.find(needle, starts[k + 1])
+    return sorted(found)
+
+
+def _after_credit(spaced: str, start: int, at: int) -> bool:
+    """Whether the word before ``at`` may end a credit word ("Photo: ", "Picture by ").
+
+    A credit word cut by the start of the 90 characters looked at still ends the word
+    before, hence the test of the ending; a word further back than 16 spaces is caught by
+    the test for runs of signs.
+    """
+    return spaced[start:at].rstrip(" ").rpartition(" ")[2].endswith(_CREDIT_ENDS)
+
+
+_third: Final = itemgetter(2)
+_first: Final = itemgetter(0)
+_NOT_MARKS: Final = bytes(c for c in range(256) if c not in b"()]>/=|\n")
+_SEPARATORS: Final = (":", " by ")
+_CREDIT_ENDS: Final = tuple(
+    sorted(
+        {
+            w.translate(_ASCII_SIGNS).split()[-1]
+            for w in _CREDIT_LAST_WORDS
+            if w.isascii() and w.translate(_ASCII_SIGNS).split()
+        }
+    )
+)
+_SIGN_RUN: Final = " " * 16
+_FIRST_SEGMENTS: Final = frozenset(w for w in _FIRST_WORDS if w.isascii())
+_LAST_SEGMENTS: Final = frozenset(
+    w.translate(_ASCII_SIGNS).split()[-1]
+    for w in _LAST_WORDS
+    if w.isascii() and w.translate(_ASCII_SIGNS).split()
+)

@@ -44,8 +44,10 @@ every guard, or a part of the kept copy's words in their order. Where it may sta
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterator
+from functools import cached_property
+from itertools import pairwise, repeat
 from typing import Final
 
 from .candidates import minor_units, transparent_units
@@ -156,11 +158,10 @@ class _Decider:
         self.last_copy: dict[int, int] | None = None  # group -> its last unit, when asked
         self.templated = _templated(self.group) if self.page else frozenset()
         # per unit, worked out once: key length, spaces in the key, minor, transparent
-        self.lengths = lengths = [len(text) for text in self.texts]
-        self.spaces = [text.count(" ") for text in self.texts]
+        self.lengths = lengths = list(map(len, self.texts))
+        self.spaces = list(map(str.count, self.texts, repeat(" ")))
         self.minor = minor_units(lengths, self.spaces, config)
         self.transparent = transparent_units(lengths, config)
-        self.title = _title(keys, self.group, self.transparent) if self.page else -1
         # every teaser ends in an ellipsis (_ELLIPSIS)
         raws = "\n".join(keys.raws)
         self.teasers = "..." in raws or "\u2026" in raws
@@ -169,6 +170,11 @@ class _Decider:
             if config.scope != "adjacent"
             else set()
         )
+
+    @cached_property
+    def title(self) -> int:
+        """The page's headline (see :func:`_title`), worked out when a rule first asks."""
+        return _title(self.keys, self.group, self.transparent) if self.page else -1
 
     def run(self) -> dict[int, Decision]:
         transparent = self.transparent
@@ -297,9 +303,10 @@ class _Decider:
             return None
         lengths, spaces, texts = self.lengths, self.spaces, self.texts
         size, words = lengths[j], spaces[j] + 1
-        head = texts[j].partition(" ")[0]
-        # what _contained asks first: at least 4 words, half of the longer unit's, and the
-        # first word standing in the longer unit
+        head, _, tail = texts[j].partition(" ")
+        last = tail.rpartition(" ")[2]
+        # what _contained asks first: at least 6 words, half of the longer unit's, and the
+        # first and last words standing in the longer unit
         few = words < _MIN_CONTAINED_WORDS
         prev = self.prev
         for i in reversed(self.recent):
@@ -310,11 +317,18 @@ class _Decider:
                 and not few
                 and 2 * words >= spaces[i] + 1
                 and head in texts[i]
+                and last in texts[i]
             ):
                 found = self._copy_at_gap(i, j)
                 if found is not None:
                     return found
-        if prev >= 0 and not few and 2 * words >= spaces[prev] + 1 and head in texts[prev]:
+        if (
+            prev >= 0
+            and not few
+            and 2 * words >= spaces[prev] + 1
+            and head in texts[prev]
+            and last in texts[prev]
+        ):
             share = _contained(self.texts[j], self.texts[prev])
             if share and self._caption_like(prev) and self._caption_like(j):
                 return prev, share, Rule.CONTAINED, "adjacent"
@@ -554,9 +568,14 @@ def _templated(group: tuple[int, ...]) -> frozenset[int]:
     """Groups whose copies stand in three or more places, each with at least two other
     units before the next: a line printed under every item ("Compare deals with ..."),
     not a caption and its alt text."""
+    many = {g for g, n in Counter(group).items() if n >= 3}
+    if not many:
+        return frozenset()  # no text printed three times
     last: dict[int, int] = {}
     places: dict[int, int] = {}
     for j, g in enumerate(group):
+        if g not in many:
+            continue
         if g in last and j - last[g] <= _SAME_PLACE:
             last[g] = j
             continue
@@ -578,6 +597,8 @@ def _head(text: str) -> str:
 def _contained(short: str, long: str) -> float:
     """The share of ``long``'s words that ``short`` has, when every word of ``short``
     stands in ``long`` in the same order and the share is at least one half; else 0.
+    (``_Decider._gap`` asks its first tests, lengths and the first and last words, before
+    calling: change them together.)
 
     >>> _contained("the harbour keeper by jane roe", "cover of the harbour keeper by jane roe")
     0.75
@@ -624,12 +645,15 @@ def _copy_runs(
     whose earlier copies stand in the same order.
     """
     members: set[int] = set()
-    if sum(1 for j, g in enumerate(group) if g != j) < config.min_run:
-        return members  # too few repeats to make a run
-    for run in _text_runs(keys, group, config, minor):
+    if config.scope != "runs":  # loose blocks skip lines a strict run stops at
+        members.update(_loose_blocks(keys, group, config, templated, minor, transparent))
+    chained = _chained([j for j, g in enumerate(group) if g != j], minor, config.min_run)
+    if not chained:
+        return members  # too few repeats, or too far apart, to make a strict run
+    for run in _text_runs(keys, chained, config, minor):
         if len(run) >= config.min_run:
             members.update(run)
-    for block in _block_runs(keys, group, config, transparent):
+    for block in _block_runs(keys, group, chained, config, transparent):
         run = [j for j in block if group[j] not in templated]
         if len(run) < config.min_run:
             continue
@@ -638,8 +662,6 @@ def _copy_runs(
         )
         if not config.protect_structure or long_block or any(_is_text(keys, j) for j in run):
             members.update(run)  # a block with a sentence or caption in it, or a long one
-    if config.scope != "runs":
-        members.update(_loose_blocks(keys, group, config, templated, minor, transparent))
     return members
 
 
@@ -745,12 +767,37 @@ def _doubled(group: tuple[int, ...], transparent: list[bool], run: list[int]) ->
     return all(transparent[k] for k in range(group[run[-1]] + 1, run[0]))
 
 
+def _chained(repeats: list[int], minor: list[bool], min_run: int) -> set[int]:
+    """The ``repeats`` (units that repeat an earlier one) that stand in a chain of at least
+    ``min_run`` of them with only minor units between: the members of a run of either kind
+    stand so, so no other unit can be in one (nor stop a run that could be long enough).
+
+    >>> sorted(_chained([2, 4, 5], [False, False, False, True, False, False], 3))
+    [2, 4, 5]
+    >>> _chained([2, 4, 5], [False] * 6, 3)
+    set()
+    """
+    found: set[int] = set()
+    if len(repeats) < min_run:
+        return found
+    chain = repeats[:1]
+    for a, b in pairwise(repeats):
+        if not all(map(minor.__getitem__, range(a + 1, b))):
+            if len(chain) >= min_run:
+                found.update(chain)
+            chain = []
+        chain.append(b)
+    if len(chain) >= min_run:
+        found.update(chain)
+    return found
+
+
 def _is_text(keys: Keys, j: int) -> bool:
     return keys.kind(j) is Kind.TEXT
 
 
 def _text_runs(
-    keys: Keys, group: tuple[int, ...], config: CleanConfig, minor: list[bool]
+    keys: Keys, chained: set[int], config: CleanConfig, minor: list[bool]
 ) -> Iterator[list[int]]:
     protect = config.protect_structure
     run: list[int] = []
@@ -758,7 +805,7 @@ def _text_runs(
         if is_minor_ and not (protect and run and keys.kind(j) is Kind.BULLET):
             continue  # short lines neither count nor break, but for list items: headings
             # each followed by a list are sections, not a block printed again
-        if group[j] != j and (not protect or keys.kind(j) is Kind.TEXT):
+        if j in chained and (not protect or keys.kind(j) is Kind.TEXT):
             run.append(j)
             continue
         yield run
@@ -767,9 +814,14 @@ def _text_runs(
 
 
 def _block_runs(
-    keys: Keys, group: tuple[int, ...], config: CleanConfig, transparent: list[bool]
+    keys: Keys,
+    group: tuple[int, ...],
+    chained: set[int],
+    config: CleanConfig,
+    transparent: list[bool],
 ) -> Iterator[list[int]]:
-    """Runs of units whose earlier copies stand at one fixed distance before them."""
+    """Runs of units whose earlier copies stand at one fixed distance before them (of the
+    ``chained`` units: no other unit can be in a run long enough to count)."""
     protect = config.protect_structure
     # transparent lines are skipped, but for list items: a list under each heading makes
     # sections, not a block printed again
@@ -783,7 +835,7 @@ def _block_runs(
     offset = 0
     for p, j in enumerate(seq):
         g = group[j]
-        blockable = g != j and (not config.protect_structure or keys.kind(j) in _BLOCK_KINDS)
+        blockable = j in chained and (not config.protect_structure or keys.kind(j) in _BLOCK_KINDS)
         if run and blockable and group[seq[p - offset]] == g:
             run.append(j)
         else:

@@ -11,15 +11,15 @@ question, label, heading or text).
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
-from bisect import bisect_right
-from itertools import accumulate, repeat
-from operator import itemgetter
+from collections.abc import Sequence
+from itertools import accumulate
 from typing import Final
 
 import regex
 
-from .credits import _CREDIT_LAST_WORDS, _FIRST_WORDS, _LAST_WORDS, strip_frame
+from .credits import framed_lines, strip_frame
 from .types import Key, Kind, Segmentation
 
 __all__ = ["Keys", "normalize", "normalize_text"]
@@ -54,7 +54,8 @@ _SPACELESS: Final = regex.compile(
 _CODE_START: Final = ("//", "/*", "#!", "#include", "</", "<!--", "$ ", ">>> ")
 _CODE_END: Final = ("{", "}", ";", "};", "[", "(", "],", "},", "*/")
 _CODE_TOKENS: Final = ("=>", "->", "::", "()", "==", "!=", "&&", "||")
-_CODE_TOKEN: Final = regex.compile("|".join(map(regex.escape, _CODE_TOKENS)))
+# literals only: the standard engine finds them several times faster than ``regex``
+_CODE_TOKEN: Final = re.compile("|".join(map(re.escape, _CODE_TOKENS)))
 _ASSIGNMENT: Final = regex.compile(r"\w+(?:\.\w+)*\s*=\s*\S")
 _QUESTION_END: Final = ("?", "\uff1f", "\u061f")
 _LABEL_END: Final = (":", "\uff1a")
@@ -107,10 +108,12 @@ class Keys:
 
     def _framed(self, i: int) -> str | None:
         """Unit ``i`` without its frame, when the normalize pass already knows it."""
-        if self._frames is None:
+        frames = self._frames
+        if frames is None:
             return None
-        found = self._frames.get(i)
-        return " ".join(self.raws[i].split()) if found is None else found
+        if i in frames:
+            return frames[i]  # without its frame, or None: not known
+        return " ".join(self.raws[i].split())
 
     def kind(self, i: int) -> Kind:
         """``info(i).kind``, without the names."""
@@ -159,119 +162,71 @@ def _keys(raws: tuple[str, ...]) -> tuple[str, ...]:
     return _keys_and_frames(raws)[0]
 
 
-# For an ASCII text without entities: the units that lose a frame (credit, label), with
-# what is left; every other unit is its text with single spaces (see Keys._framed).
-_Frames = dict[int, str]
+# The units that lose a frame (credit, label), with what is left, and None for the units
+# that are not plain ASCII without entities (worked out when asked); every other unit is
+# its text with single spaces (see Keys._framed).
+_Frames = dict[int, str | None]
 
 
 def _keys_and_frames(raws: tuple[str, ...]) -> tuple[tuple[str, ...], _Frames | None]:
     units = [r.translate(_LINE_BREAKS) if "\n" in r or "\r" in r else r for r in raws]
     joined = "\n".join(units)
     plain = joined.isascii() and "&" not in joined  # _unify leaves it as it is
-    joined = _unify(joined)
-    if joined.isascii():
-        keys, frames = _ascii_keys(joined)
-        if len(keys) == len(units):
-            return tuple(keys), (frames if plain else None)
-    joined = _strip_credits(joined).casefold()
-    if not joined.isascii():
-        for char in _COMMON_SYMBOLS:
-            if char in joined:
-                joined = joined.replace(char, " ")
-    if joined.isascii():
-        lines = _squeeze_ascii(joined).split("\n")
-    else:
-        lines = [_squeeze(line) for line in joined.split("\n")]
-    if len(lines) != len(units):  # an entity decoded to a line break: go one by one
-        lines = [
+    unified = _unify(joined)
+    if unified.count("\n") != len(units) - 1:  # an entity made or took a line break
+        keys = [
             _squeeze(_strip_credits(_unify(u).translate(_LINE_BREAKS)).casefold()) for u in units
         ]
-    return tuple(lines), None
+        return tuple(keys), None
+    if unified.isascii():
+        keys, found = _ascii_keys(unified)
+        if plain:
+            return tuple(keys), dict(found)
+        ascii_lines: Sequence[int] = range(len(units))
+    else:  # the ASCII lines (most, in most texts) at once, the others one by one
+        lines = unified.split("\n")
+        ascii_lines = [k for k, line in enumerate(lines) if line.isascii()]
+        keys = [line if line.isascii() else _unit_key(line) for line in lines]
+        found = {}
+        if ascii_lines:
+            some, found = _ascii_keys("\n".join([lines[k] for k in ascii_lines]))
+            for k, key in zip(ascii_lines, some, strict=True):
+                keys[k] = key
+    # A plain unit (ASCII, no "&") is its line, which _unify left as it was; the frame of
+    # any other unit is worked out when asked.
+    frames: _Frames = dict.fromkeys(range(len(units)))
+    for m, k in enumerate(ascii_lines):
+        if units[k].isascii() and "&" not in units[k]:
+            if m in found:
+                frames[k] = found[m]
+            else:
+                del frames[k]
+    return tuple(keys), frames
+
+
+def _unit_key(line: str) -> str:
+    """The key of one line of text that :func:`_unify` has made (not ASCII)."""
+    line = _strip_credit(line).casefold()
+    for char in _COMMON_SYMBOLS:
+        if char in line:
+            line = line.replace(char, " ")
+    return _squeeze(line)
 
 
 def _ascii_keys(text: str) -> tuple[list[str], dict[int, str]]:
     """The keys of the lines of ASCII ``text`` (entities repaired): every line squeezed at
-    once, and only the lines that may hold a credit or label (:func:`_framed_lines`) one
+    once, and only the lines that may hold a credit or label (:func:`credits.framed_lines`) one
     by one, through :func:`_strip_credit`. Also returns those lines without their frame."""
     spaced = text.lower().translate(_ASCII_PUNCTUATION_KEEP_LINES)  # lower: casefold, ASCII
     lines = spaced.split("\n")
     keys = list(map(" ".join, map(str.split, lines)))  # _squeeze of each line
     starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
     del lines
-    framed = _framed_lines(text, spaced, starts, keys)
+    framed = framed_lines(text, spaced, starts, keys)
     frames = {k: _strip_credit(text[starts[k] : starts[k + 1] - 1]) for k in framed}
     for k, line in frames.items():
         keys[k] = _squeeze(line.casefold())
     return keys, frames
-
-
-def _framed_lines(text: str, spaced: str, starts: list[int], keys: list[str]) -> list[int]:
-    """The lines of ASCII ``text`` that ``strip_frame`` might change; ``spaced`` is the
-    text in lower case with every ASCII sign but the line break a space, ``starts`` where
-    its lines start (and where one more would) and ``keys`` its lines squeezed.
-
-    A superset of the lines ``credits`` lets through its cheap tests (a bracket, a
-    separator or an ellipsis; a colon or " by "; a first or last word of a credit or
-    label), found with a few passes over the whole text instead of a test per line. The
-    last (first) word test there reads the last 90 (first 40) characters of a line; a
-    word cut there is only found when 16 or more signs stand in a row, which such lines
-    are taken for as well.
-    """
-    found: set[int] = set()
-    lasts = list(map(_third, map(str.rpartition, keys, repeat(" "))))
-    if not _LAST_SEGMENTS.isdisjoint(lasts):
-        found.update(k for k, word in enumerate(lasts) if word in _LAST_SEGMENTS)
-    firsts = list(map(_first, map(str.partition, keys, repeat(" "))))
-    if not _FIRST_SEGMENTS.isdisjoint(firsts):
-        found.update(k for k, word in enumerate(firsts) if word in _FIRST_SEGMENTS)
-    marks = text.encode("ascii").translate(None, _NOT_MARKS)  # the marks and line breaks
-    if marks.strip(b"\n"):
-        found.update(k for k, line in enumerate(marks.split(b"\n")) if line)
-    needles = [(s, n) for s, n in ((text, "..."), (spaced, "file"), (spaced, _SIGN_RUN)) if n in s]
-    needles += [(s, n) for s, n in ((text, ":"), (spaced, " by ")) if n in s]
-    if needles:
-        for source, needle in needles:
-            at = source.find(needle)
-            while at >= 0:
-                k = bisect_right(starts, at) - 1
-                if needle in _SEPARATORS and not _after_credit(spaced, max(starts[k], at - 48), at):
-                    at = source.find(needle, at + 1)
-                    continue
-                found.add(k)
-                at = source.find(needle, starts[k + 1])
-    return sorted(found)
-
-
-def _after_credit(spaced: str, start: int, at: int) -> bool:
-    """Whether the word before ``at`` may end a credit word ("Photo: ", "Picture by ").
-
-    A credit word cut by the start of the 90 characters looked at still ends the word
-    before, hence the test of the ending; a word further back than 16 spaces is caught by
-    the test for runs of signs.
-    """
-    return spaced[start:at].rstrip(" ").rpartition(" ")[2].endswith(_CREDIT_ENDS)
-
-
-_third: Final = itemgetter(2)
-_first: Final = itemgetter(0)
-_NOT_MARKS: Final = bytes(c for c in range(256) if c not in b"()]>/=|\n")
-_SEPARATORS: Final = (":", " by ")
-_CREDIT_ENDS: Final = tuple(
-    sorted(
-        {
-            w.translate(_ASCII_PUNCTUATION).split()[-1]
-            for w in _CREDIT_LAST_WORDS
-            if w.isascii() and w.translate(_ASCII_PUNCTUATION).split()
-        }
-    )
-)
-_SIGN_RUN: Final = " " * 16
-_FIRST_SEGMENTS: Final = frozenset(w for w in _FIRST_WORDS if w.isascii())
-_LAST_SEGMENTS: Final = frozenset(
-    w.translate(_ASCII_PUNCTUATION).split()[-1]
-    for w in _LAST_WORDS
-    if w.isascii() and w.translate(_ASCII_PUNCTUATION).split()
-)
 
 
 def _squeeze_ascii(text: str) -> str:
@@ -406,13 +361,14 @@ def _names(stripped: str) -> frozenset[str]:
     if stripped.isascii() and stripped[1:].islower():
         return frozenset()
     names = []
-    previous = "."  # the unit starts like a sentence
+    after_stop = True  # the unit starts like a sentence
     for word in stripped.split():
         bare = word.strip(_WORD_EDGES)
-        if bare[:1].isupper() and not previous.endswith(_SENTENCE_ENDS) and len(bare) > 1:
+        if not bare:
+            continue
+        if not after_stop and len(bare) > 1 and bare[0].isupper():
             names.append(bare.casefold()[:5])
-        if bare:
-            previous = word
+        after_stop = word.endswith(_SENTENCE_ENDS)
     return frozenset(names)
 
 

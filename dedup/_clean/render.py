@@ -9,6 +9,7 @@ copied from the input unchanged.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Collection, Iterable
 
 from .types import Decision, Removal, Report, Segmentation, Span
@@ -83,23 +84,30 @@ def deleted_spans(seg: Segmentation, gone: Collection[int]) -> dict[int, Span]:
     """The span of the input deleted for each unit of ``gone``: its line with its
     terminator, and one blank-line separator when its whole block goes."""
     starts, line_ends = seg.starts, seg.line_ends
-    spans: dict[int, tuple[int, int]] = {}
-    kept_block_before = False
-    for b, members in enumerate(seg.block_units):
-        removed_here = [u for u in members if u in gone]
-        for u in removed_here:
-            spans[u] = (starts[u], line_ends[u])
-        if removed_here and len(removed_here) == len(members):
-            if kept_block_before:
-                first = members[0]
-                gap_start, _ = seg.block_gaps[b - 1]
-                spans[first] = (gap_start, spans[first][1])
-            else:
-                last = members[-1]
-                _, gap_end = seg.block_gaps[b]
-                spans[last] = (spans[last][0], gap_end)
-        else:
-            kept_block_before = True
+    units = sorted(gone)
+    spans = {u: (starts[u], line_ends[u]) for u in units}
+    blocks = seg.block_units
+    if len(blocks) > 1:  # the blocks that go whole
+        firsts = [members[0] for members in blocks]
+        touched = sorted({bisect_right(firsts, u) - 1 for u in units})
+        whole = [b for b in touched if all(u in spans for u in blocks[b])]
+    else:
+        whole = [0] if blocks and len(units) == len(blocks[0]) else []
+    kept_before = 0  # the first block that does not go whole
+    for b in whole:
+        if b != kept_before:
+            break
+        kept_before += 1
+    for b in whole:
+        members = blocks[b]
+        if b > kept_before:  # a kept block before: take the blank lines before it
+            first = members[0]
+            gap_start, _ = seg.block_gaps[b - 1]
+            spans[first] = (gap_start, spans[first][1])
+        else:  # take the blank lines after it
+            last = members[-1]
+            _, gap_end = seg.block_gaps[b]
+            spans[last] = (spans[last][0], gap_end)
     _keep_missing_final_newline(seg, gone, spans)
     return spans
 

@@ -10,6 +10,8 @@ never altered.
 from __future__ import annotations
 
 import itertools
+from itertools import accumulate
+from operator import add
 from typing import Final
 
 import regex
@@ -44,22 +46,11 @@ def segment(text: str, mode: SegmentMode = "auto") -> Segmentation:
     >>> seg.block_units
     ((0, 1), (2,))
     """
-    blocks: list[list[_Line]] = []
-    gaps: list[tuple[int, int]] = []
-    current: list[_Line] = []
-    for start, end, stop in _lines(text):
-        if start == end or text[start:end].isspace():
-            if current:
-                blocks.append(current)
-                gaps.append((start, stop))
-                current = []
-            elif gaps and gaps[-1][1] == start:
-                gaps[-1] = (gaps[-1][0], stop)
-            continue
-        current.append((start, end, stop))
-    if current:
-        blocks.append(current)
-        gaps.append((len(text), len(text)))
+    lines, blank = _read_lines(text)
+    if any(blank):
+        blocks, gaps = _blocks(lines, blank, len(text))
+    else:  # no blank line: one block
+        blocks, gaps = ([lines], [(len(text), len(text))]) if lines else ([], [])
 
     starts: list[int] = []
     ends: list[int] = []
@@ -68,7 +59,14 @@ def segment(text: str, mode: SegmentMode = "auto") -> Segmentation:
     wrapped: dict[str, bool] = {}  # by the block's text: a repeated block is read once
     for block in blocks:
         first = len(starts)
-        if mode == "auto" and len(block) > 1:
+        if len(block) == 1:  # one line, one unit
+            start, end, stop = block[0]
+            starts.append(start)
+            ends.append(end)
+            line_ends.append(stop)
+            block_units.append((first,))
+            continue
+        if mode == "auto" and _widths_wrapped(block):
             whole = text[block[0][0] : block[-1][1]]
             found = wrapped.get(whole)
             if found is None:
@@ -80,10 +78,10 @@ def segment(text: str, mode: SegmentMode = "auto") -> Segmentation:
             ends.append(block[-1][1])
             line_ends.append(block[-1][2])
         else:
-            for start, end, stop in block:
-                starts.append(start)
-                ends.append(end)
-                line_ends.append(stop)
+            block_starts, block_ends, block_stops = zip(*block, strict=True)
+            starts += block_starts
+            ends += block_ends
+            line_ends += block_stops
         block_units.append(tuple(range(first, len(starts))))
     return Segmentation(
         text, tuple(starts), tuple(ends), tuple(line_ends), tuple(block_units), tuple(gaps)
@@ -101,21 +99,60 @@ def _lines(text: str) -> list[_Line]:
     >>> _lines("a\\rb")
     [(0, 1, 2), (2, 3, 3)]
     """
-    out: list[_Line] = []
+    return _read_lines(text)[0]
+
+
+def _read_lines(text: str) -> tuple[list[_Line], list[bool]]:
+    """:func:`_lines`, and for each line whether it is blank (white space only)."""
     has_newline = "\n" in text
     sep = "\n" if has_newline or "\r" not in text else "\r"
-    pos = 0
     size = len(text)
-    for line in text.split(sep):
-        end = pos + len(line)
-        stop = end + 1 if end < size else end
-        if pos < size:
-            if has_newline and end < size and line.endswith("\r"):
-                out.append((pos, end - 1, stop))
-            else:
-                out.append((pos, end, stop))
-        pos = stop
-    return out
+    parts = text.split(sep)
+    lengths = list(map(len, parts))
+    starts = list(accumulate(map((1).__add__, lengths), initial=0))
+    del starts[-1]
+    if starts[-1] >= size:  # the text ends with a terminator, or is empty
+        del parts[-1], lengths[-1], starts[-1]
+    ends = list(map(add, starts, lengths))
+    stops = [end + 1 for end in ends]
+    if ends and ends[-1] == size:
+        stops[-1] = size  # the last line has no terminator
+    if has_newline and "\r" in text:
+        for k, part in enumerate(parts):
+            if part.endswith("\r") and ends[k] < size:
+                ends[k] -= 1  # the \r of \r\n is part of the terminator
+    # a line is blank when its content is white space; a \r at its end is white space too
+    blank = [not part or part.isspace() for part in parts]
+    return list(zip(starts, ends, stops, strict=True)), blank
+
+
+def _blocks(
+    lines: list[_Line], blank: list[bool], size: int
+) -> tuple[list[list[_Line]], list[tuple[int, int]]]:
+    """The blank-line separated blocks of ``lines``, and the span of the blank lines after
+    each block (the end of the text after the last block when no blank line follows it)."""
+    blocks: list[list[_Line]] = []
+    gaps: list[tuple[int, int]] = []
+    current: list[_Line] = []
+    for (start, end, stop), empty in zip(lines, blank, strict=True):
+        if empty:
+            if current:
+                blocks.append(current)
+                gaps.append((start, stop))
+                current = []
+            elif gaps and gaps[-1][1] == start:
+                gaps[-1] = (gaps[-1][0], stop)
+            continue
+        current.append((start, end, stop))
+    if current:
+        blocks.append(current)
+        gaps.append((size, size))
+    return blocks, gaps
+
+
+def _widths_wrapped(block: list[_Line]) -> bool:
+    """The first test of :func:`_looks_wrapped`: the longest line is 40-100 characters."""
+    return 40 <= max(end - start for start, end, _ in block) <= 100
 
 
 def _looks_wrapped(text: str, block: list[_Line]) -> bool:
