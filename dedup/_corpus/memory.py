@@ -26,6 +26,7 @@ class MemoryStore:
     slots, the verdicts of duplicates and the per-site line statistics."""
 
     address = "memory"
+    prepare_ahead = False
 
     def __init__(self, params: SignatureParams, *, max_bucket: int) -> None:
         self.params = params

@@ -130,24 +130,20 @@ def _char_classes() -> U8:
 
 
 class _Powers:
-    """Cached powers of the polynomial base and of its inverse, modulo 2**64."""
+    """Cached powers of the polynomial base and of its inverse, modulo 2**64 (safe to
+    share between threads: both arrays are replaced together)."""
 
     def __init__(self) -> None:
-        self.pow: U64 = np.ones(1, dtype=np.uint64)
-        self.inv: U64 = np.ones(1, dtype=np.uint64)
+        self.both: tuple[U64, U64] = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
 
     def get(self, n: int) -> tuple[U64, U64]:
         if n > _POWERS_CACHED:  # a big batch: computed for it alone, not kept
             return self._compute(n)
-        if len(self.pow) < n:
-            size = max(n, 2 * len(self.pow), 1024)
-            p = np.full(size, _POLY, dtype=np.uint64)
-            p[0] = 1
-            self.pow = np.cumprod(p, dtype=np.uint64)
-            q = np.full(size, _POLY_INV, dtype=np.uint64)
-            q[0] = 1
-            self.inv = np.cumprod(q, dtype=np.uint64)
-        return self.pow[:n], self.inv[:n]
+        pw, inv = self.both
+        if len(pw) < n:
+            pw, inv = self._compute(max(n, 2 * len(pw), 1024))
+            self.both = (pw, inv)
+        return pw[:n], inv[:n]
 
     @staticmethod
     def _compute(n: int) -> tuple[U64, U64]:

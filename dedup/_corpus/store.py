@@ -107,6 +107,9 @@ class Store(Protocol):
     """What :class:`dedup.Corpus` needs from a store."""
 
     address: str
+    prepare_ahead: bool
+    """Whether ``Corpus.add_many`` should sign the next batch in a thread while the store
+    adds this one (for a store that mostly waits on a server)."""
 
     def add_batch(
         self, docs: Sequence[Doc], min_jaccard: float, keep: KeepPolicy
