@@ -56,8 +56,16 @@ _SPACELESS_RANGES: Final = (
     (0xF900, 0xFAFF),  # CJK compatibility ideographs
     (0x20000, 0x2FFFF),  # CJK extensions B-F
 )
-_POLY: Final = np.uint64(0x9E3779B97F4A7C15)
-_POLY_INV: Final = np.uint64(pow(0x9E3779B97F4A7C15, -1, 2**64))
+
+
+def _u64(value: int) -> U64:
+    """A uint64 constant as a 0-d array: numpy combines it with an array faster than a
+    numpy scalar (it matters on one document's few hundred values)."""
+    return np.array(value, dtype=np.uint64)
+
+
+_POLY: Final = _u64(0x9E3779B97F4A7C15)
+_POLY_INV: Final = _u64(pow(0x9E3779B97F4A7C15, -1, 2**64))
 _SHINGLE_MULT: Final = np.array(
     [0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5, 0x85EBCA77C2B2AE63,
      0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0xD6E8FEB86659FD93, 0xA0761D6478BD642F],
@@ -68,13 +76,16 @@ MAX_SHINGLE: Final = len(_SHINGLE_MULT)
 _CHUNK: Final = 8192
 _ONE_CHUNK: Final = 1024  # shingles per step of signature_one (2 MB of tiled constants)
 _POWERS_CACHED: Final = 1 << 16
-_S30: Final = np.uint64(30)
-_S27: Final = np.uint64(27)
-_S31: Final = np.uint64(31)
-_S32: Final = np.uint64(32)
-_M1: Final = np.uint64(0xBF58476D1CE4E5B9)
-_M2: Final = np.uint64(0x94D049BB133111EB)
-_ONE: Final = np.uint64(1)
+_S30: Final = _u64(30)
+_S27: Final = _u64(27)
+_S31: Final = _u64(31)
+_S32: Final = _u64(32)
+_M1: Final = _u64(0xBF58476D1CE4E5B9)
+_M2: Final = _u64(0x94D049BB133111EB)
+_ONE: Final = _u64(1)
+_SHINGLE_MULTS: Final = tuple(_u64(m) for m in _SHINGLE_MULT.tolist())
+_LOW4: Final = np.array(0xF, dtype=np.uint8)
+_FOUR: Final = np.array(4, dtype=np.uint8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +190,7 @@ def shingles(text: str, params: SignatureParams) -> tuple[U64, int]:
     folded = text.casefold()
     if folded.isascii():  # one byte per character, and no script without spaces
         codes = np.frombuffer(folded.encode("ascii"), dtype=np.uint8)
-        tokens = _word_hashes(np.add(codes, _ONE, dtype=np.uint64), np.take(_ascii_word(), codes))
+        tokens = _word_hashes(np.add(codes, _ONE, dtype=np.uint64), _ascii_word().take(codes))
         width = params.word_shingle
     else:
         wide = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype="<u4")
@@ -192,14 +203,14 @@ def shingles(text: str, params: SignatureParams) -> tuple[U64, int]:
         else:
             tokens = _word_hashes(wide.astype(np.uint64) + _ONE, word)
             width = params.word_shingle
-    content = int((tokens * _POWERS.get(len(tokens))[0]).sum())
+    content = int(np.dot(tokens, _POWERS.get(len(tokens))[0]))  # wrapping, as a sum
     if len(tokens) == 0:
         return np.zeros(1, dtype=np.uint64), content
     width = min(width, len(tokens))
     count = len(tokens) - width + 1
-    acc = tokens[:count] * _SHINGLE_MULT[0]
+    acc = tokens[:count] * _SHINGLE_MULTS[0]
     for k in range(1, width):
-        acc += tokens[k : k + count] * _SHINGLE_MULT[k]
+        acc += tokens[k : k + count] * _SHINGLE_MULTS[k]
     return _mix(acc), content
 
 
@@ -214,7 +225,7 @@ def _runs(word: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.intp], npt.NDArra
     """Starts and ends of the runs of True in ``word``."""
     padded = np.zeros(len(word) + 2, dtype=np.bool_)
     padded[1:-1] = word
-    change = np.flatnonzero(padded[1:] != padded[:-1])
+    change = (padded[1:] != padded[:-1]).nonzero()[0]
     return change[0::2], change[1::2]
 
 
@@ -232,7 +243,7 @@ def _word_hashes(plus_one: U64, word: npt.NDArray[np.bool_]) -> U64:
         return np.zeros(0, dtype=np.uint64)
     pw, inv = _POWERS.get(len(plus_one) + 1)
     prefix = np.zeros(len(plus_one) + 1, dtype=np.uint64)
-    np.cumsum(np.multiply(plus_one, pw[: len(plus_one)], out=plus_one), out=prefix[1:])
+    np.add.accumulate(np.multiply(plus_one, pw[: len(plus_one)], out=plus_one), out=prefix[1:])
     out: U64 = (prefix[ends] - prefix[starts]) * inv[starts]
     return out
 
@@ -320,7 +331,7 @@ def _minhash(sh: U64, a: U64, b: U64) -> U32:
         part = a[:, None] * sh[None, start : start + _CHUNK]
         part += b[:, None]
         np.minimum(best, part.min(axis=1), out=best)
-    out: U32 = (best >> np.uint64(32)).astype(np.uint32)
+    out: U32 = (best >> _S32).astype(np.uint32)
     return out
 
 
@@ -374,7 +385,7 @@ def _shingles_group(texts: Sequence[str], params: SignatureParams) -> tuple[list
     ends = starts + lengths
     if joined.isascii():  # one byte per character, and no script without spaces
         codes: npt.NDArray[np.integer] = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
-        word = np.take(_ascii_word(), codes)
+        word = _ascii_word().take(codes)
         char_mode = np.zeros(n, dtype=bool)
         plus_one = np.add(codes, _ONE, dtype=np.uint64)
     else:
@@ -402,9 +413,9 @@ def _shingles_group(texts: Sequence[str], params: SignatureParams) -> tuple[list
     # Shingles over the whole token stream; each document takes the ones inside it.
     width = params.word_shingle
     count = max(len(tokens) - width + 1, 0)
-    acc = tokens[:count] * _SHINGLE_MULT[0]
+    acc = tokens[:count] * _SHINGLE_MULTS[0]
     for k in range(1, width):
-        acc += tokens[k : k + count] * _SHINGLE_MULT[k]
+        acc += tokens[k : k + count] * _SHINGLE_MULTS[k]
     mixed = _mix(acc)
     lo, hi = t_lo.tolist(), t_hi.tolist()
     special = char_mode.tolist()
@@ -459,7 +470,7 @@ def signature_one(text: str, params: SignatureParams) -> tuple[list[int], bytes,
     for lo in range(0, len(sh), _ONE_CHUNK):
         part = sh[lo : lo + _ONE_CHUNK]
         size = len(part) * num_perm
-        vals = np.repeat(part, num_perm)
+        vals = part.repeat(num_perm)
         vals += offsets[:size]
         vals *= mults[:size]
         low = vals.reshape(len(part), num_perm).min(axis=0)
@@ -471,8 +482,8 @@ def signature_one(text: str, params: SignatureParams) -> tuple[list[int], bytes,
     acc = top[: params.bands * params.rows].reshape(params.bands, params.rows) @ mult
     acc += salt
     keys: list[int] = (_mix(acc) >> _S32).tolist()
-    nib = top.astype(np.uint8) & np.uint8(0xF)
-    return keys, (nib[0::2] | (nib[1::2] << np.uint8(4))).tobytes(), content
+    nib = top.astype(np.uint8) & _LOW4
+    return keys, (nib[0::2] | (nib[1::2] << _FOUR)).tobytes(), content
 
 
 @lru_cache(maxsize=4)
@@ -500,8 +511,8 @@ def band_keys(mins: U32, params: SignatureParams) -> U32:
 
 def pack(mins: U32) -> U8:
     """Keep the low 4 bits of every MinHash value, two values per byte."""
-    nib = mins.astype(np.uint8) & np.uint8(0xF)
-    out: U8 = nib[:, 0::2] | (nib[:, 1::2] << np.uint8(4))
+    nib = mins.astype(np.uint8) & _LOW4
+    out: U8 = nib[:, 0::2] | (nib[:, 1::2] << _FOUR)
     return out
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Protocol
+from typing import Any, Final, NamedTuple, Protocol
 from urllib.parse import unquote
 
 from .._clean import KeepPolicy, Rule
@@ -86,9 +86,9 @@ class Verdict:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Doc:
-    """One document, ready for the index (made by ``Corpus``, or by the Spark job)."""
+class Doc(NamedTuple):
+    """One document, ready for the index (made by ``Corpus``, or by the Spark job); a
+    named tuple, cheap to make for every document of a batch."""
 
     doc_id: str
     site: str | None
