@@ -187,21 +187,27 @@ class Corpus:
         for doc_id, text, site in batch:
             _check(doc_id, text, site)
         sigs = signatures([t for _, t, _ in batch], self.params)
-        keys = sigs.bands.tolist()
-        raw = sigs.sig
-        content = sigs.content.tolist()
-        length = sigs.length.tolist()
+        k = self.params.sig_bytes
+        raw = sigs.sig.tobytes()
         return [
             Doc(
-                doc_id=doc_id,
-                site=site,
-                keys=tuple(keys[i]),
-                sig=raw[i].tobytes(),
-                content=content[i],
-                length=length[i],
-                lines=self._line_hashes(text) if site is not None else (),
+                doc_id,
+                site,
+                tuple(keys),
+                raw[i * k : (i + 1) * k],
+                content,
+                length,
+                self._line_hashes(text) if site is not None else (),
             )
-            for i, (doc_id, text, site) in enumerate(batch)
+            for i, ((doc_id, text, site), keys, content, length) in enumerate(
+                zip(
+                    batch,
+                    sigs.bands.tolist(),
+                    sigs.content.tolist(),
+                    sigs.length.tolist(),
+                    strict=True,
+                )
+            )
         ]
 
     def _line_hashes(self, text: str) -> tuple[int, ...]:
