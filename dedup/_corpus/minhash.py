@@ -348,34 +348,42 @@ def shingles_batch(texts: Sequence[str], params: SignatureParams) -> tuple[list[
     ...     for g, c, t in zip(got, content.tolist(), texts))
     True
     """
-    n = len(texts)
-    if n == 0:
-        return [], np.zeros(0, dtype=np.uint64)
+    flat, sizes, content = _shingles_flat(texts, params)
+    return np.split(flat, np.cumsum(sizes)[:-1].tolist()) if len(texts) else [], content
+
+
+def _shingles_flat(
+    texts: Sequence[str], params: SignatureParams
+) -> tuple[U64, npt.NDArray[np.int64], U64]:
+    """:func:`shingles_batch` with the hashes back to back, and the number of each text's."""
+    if not texts:
+        return _EMPTY, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
     # Groups of about _GROUP_CHARS characters: the hash powers they need stay cached
     # and their arrays stay in the CPU cache; every text's hashes are the same either way.
-    out: list[U64] = []
-    parts: list[U64] = []
+    parts: list[tuple[U64, npt.NDArray[np.int64], U64]] = []
     first = 0
     size = 0
     for i, t in enumerate(texts):
         if size and size + len(t) >= _GROUP_CHARS:
-            got, content = _shingles_group(texts[first:i], params)
-            out += got
-            parts.append(content)
+            parts.append(_shingles_group(texts[first:i], params))
             first, size = i, 0
         size += len(t) + 1
-    got, content = _shingles_group(texts[first:], params)
-    out += got
-    parts.append(content)
-    return out, parts[0] if len(parts) == 1 else np.concatenate(parts)
+    parts.append(_shingles_group(texts[first:], params))
+    if len(parts) == 1:
+        return parts[0]
+    flat, sizes, content = zip(*parts, strict=True)
+    return np.concatenate(flat), np.concatenate(sizes), np.concatenate(content)
 
 
 _GROUP_CHARS: Final = 60_000  # below _POWERS_CACHED
 
 
-def _shingles_group(texts: Sequence[str], params: SignatureParams) -> tuple[list[U64], U64]:
+def _shingles_group(
+    texts: Sequence[str], params: SignatureParams
+) -> tuple[U64, npt.NDArray[np.int64], U64]:
+    """Shingle hashes of ``texts`` back to back, the number of each text's, and the
+    content hashes."""
     n = len(texts)
-    out: list[U64] = [_EMPTY] * n
     content = np.zeros(n, dtype=np.uint64)
     folded = [t.casefold() for t in texts]
     joined = "\x00".join(folded)
@@ -417,14 +425,23 @@ def _shingles_group(texts: Sequence[str], params: SignatureParams) -> tuple[list
     for k in range(1, width):
         acc += tokens[k : k + count] * _SHINGLE_MULTS[k]
     mixed = _mix(acc)
+    special = char_mode | (t_hi - t_lo < width)
+    if not special.any():
+        # every document's shingles, back to back: drop the windows across a boundary
+        keep = np.ones(count, dtype=bool)
+        across = (t_hi[:, None] - (width - 1) + np.arange(width - 1)).ravel()
+        keep[across[(across >= 0) & (across < count)]] = False
+        return mixed[keep], t_hi - t_lo - (width - 1), content
+    out: list[U64] = []
     lo, hi = t_lo.tolist(), t_hi.tolist()
-    special = char_mode.tolist()
-    for i in range(n):
-        if special[i] or hi[i] - lo[i] < width:
-            out[i], content[i] = shingles(texts[i], params)
+    for i, odd in enumerate(special.tolist()):
+        if odd:
+            sh, content[i] = shingles(texts[i], params)
+            out.append(sh)
         else:
-            out[i] = mixed[lo[i] : hi[i] - width + 1]
-    return out, content
+            out.append(mixed[lo[i] : hi[i] - width + 1])
+    sizes = np.fromiter((len(sh) for sh in out), dtype=np.int64, count=n)
+    return np.concatenate(out), sizes, content
 
 
 _EMPTY: Final = np.zeros(0, dtype=np.uint64)
@@ -440,11 +457,9 @@ def signatures(texts: Sequence[str], params: SignatureParams) -> Signatures:
     """
     n = len(texts)
     length = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
-    per_doc, content = shingles_batch(texts, params)
-    sizes = np.fromiter((len(sh) for sh in per_doc), dtype=np.intp, count=n)
+    allsh, sizes, content = _shingles_flat(texts, params)
     starts = np.zeros(n, dtype=np.intp)
     np.cumsum(sizes[:-1], out=starts[1:])
-    allsh = np.concatenate(per_doc) if n else _EMPTY
     mins = minhash_sets(allsh, starts, params.num_perm, params.seed)
     return Signatures(bands=band_keys(mins, params), sig=pack(mins), content=content, length=length)
 
