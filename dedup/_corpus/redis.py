@@ -5,7 +5,9 @@ Adding a document is optimistic: the worker reads the document's buckets and the
 candidates' records, decides with :func:`~dedup._corpus.rule.decide_duplicate`, then
 commits through one Lua script. The script first checks that the decision still holds
 (no bucket of the document grew, and the copy it names is still indexed); otherwise it
-answers "retry" and the worker reads and decides again, a bounded number of times.
+answers "retry" and the worker reads and decides again, a bounded number of times. A
+batch goes the same way in three round trips: one read of every document's buckets, one
+of the candidates, one run of the script for the whole batch.
 """
 
 from __future__ import annotations
@@ -48,13 +50,12 @@ __all__ = ["RedisStore"]
 #   P:next, P:live        counters; P:sites, P:lines:<site> line statistics
 # A bucket shard only grows, so the bytes a worker read of it tell the script where to
 # look for entries added since; the script rewrites a shard whole (an exact-size string,
-# where APPEND would leave up to half of it unused). Workers pass each bucket as its
-# shard's field and its 3 key bytes (7 bytes), so the scripts do no arithmetic on keys.
+# where APPEND would leave up to half of it unused). Workers pass a document's buckets as
+# its shards' fields then its 3 key bytes per band (see _buckets_arg), so the scripts do
+# no arithmetic on keys.
 _LAYOUT: Final = 2
 _SHARD_BITS: Final = 22  # band key >> 22: 1,024 shards per band
-_ENTRY: Final = 7
 _RECORDS_PER_KEY: Final = 1077  # 76-byte records: 81,852 bytes, one 80 KiB allocation
-_NAMES_PER_KEY: Final = 64
 _ID_SHARDS: Final = 4096
 
 # Count the entries of bucket ``rem`` in a shard ``blob``, from byte ``from``.
@@ -96,6 +97,7 @@ local nb = tonumber(ARGV[2])
 local size = tonumber(ARGV[3])
 local data = ARGV[4]
 local bname = p .. ':b'
+local ff, fr, fl = string.rep('c4', nb), string.rep('c3', nb), '<' .. string.rep('I4', nb)
 local out = {}
 local live = 0
 local slot = tonumber(redis.call('GET', p .. ':next') or '0')
@@ -125,17 +127,15 @@ while at <= #data do
     out[#out + 1] = s
     break
   end
-  local fields, rems = {}, {}
-  for b = 1, nb do
-    fields[b] = string.sub(kl, b * 7 - 6, b * 7 - 3)
-    rems[b] = string.sub(kl, b * 7 - 2, b * 7)
-  end
-  local blobs = redis.call('HMGET', bname, unpack(fields))
+  local fields = {struct.unpack(ff, kl)}
+  local rems = {struct.unpack(fr, kl, 4 * nb + 1)}
+  local lens = {struct.unpack(fl, kl, 7 * nb + 1)}
+  local blobs = redis.call('HMGET', bname, unpack(fields, 1, nb))
   local found = 0
   for b = 1, nb do
     local blob = blobs[b] or ''
     blobs[b] = blob
-    found = found + count(blob, rems[b], (struct.unpack('<I4', kl, nb * 7 + b * 4 - 3)))
+    found = found + count(blob, rems[b], lens[b])
   end
   if found ~= expected then
     out[#out + 1] = 'retry'
@@ -206,16 +206,15 @@ local name = ARGV[1] .. ':b'
 local nb = tonumber(ARGV[2])
 local keys = ARGV[3]
 local head, slots = {}, {}
-local fields = {}
+local ff, fr = string.rep('c4', nb), string.rep('c3', nb)
 for d = 0, #keys / (7 * nb) - 1 do
   local at = d * nb * 7
-  for b = 1, nb do
-    fields[b] = string.sub(keys, at + b * 7 - 6, at + b * 7 - 3)
-  end
-  local blobs = redis.call('HMGET', name, unpack(fields))
+  local fields = {struct.unpack(ff, keys, at + 1)}
+  local rems = {struct.unpack(fr, keys, at + 4 * nb + 1)}
+  local blobs = redis.call('HMGET', name, unpack(fields, 1, nb))
   for b = 1, nb do
     local blob = blobs[b] or ''
-    local n = count(blob, string.sub(keys, at + b * 7 - 2, at + b * 7), 0, slots)
+    local n = count(blob, rems[b], 0, slots)
     head[#head + 1] = struct.pack('>I4I4', #blob, n)
   end
 end
@@ -305,20 +304,22 @@ def _pack_slots(slots: Sequence[int]) -> bytes:
 
 
 def _buckets_arg(docs: Sequence[Doc], bands: int) -> bytes:
-    """The buckets of ``docs`` as the scripts take them: per document and band, the field
-    of its shard in ``P:b`` (band, then the key's high 10 bits: 2 bytes each) and the
-    key's low 22 bits (3 bytes)."""
+    """The buckets of ``docs`` as the scripts take them: per document, for every band the
+    field of its shard in ``P:b`` (band, then the key's high 10 bits: 2 bytes each), then
+    for every band the key's low 22 bits (3 bytes)."""
     keys = np.array([doc.keys for doc in docs], dtype=np.uint32).reshape(len(docs), bands)
-    out = np.empty((len(docs), bands, 7), dtype=np.uint8)
+    out = np.empty((len(docs), 7 * bands), dtype=np.uint8)
+    fields = out[:, : 4 * bands].reshape(len(docs), bands, 4)
+    rems = out[:, 4 * bands :].reshape(len(docs), bands, 3)
     band = np.arange(bands, dtype=np.uint32)
-    out[:, :, 0] = band >> np.uint32(8)
-    out[:, :, 1] = band & np.uint32(0xFF)
+    fields[:, :, 0] = band >> np.uint32(8)
+    fields[:, :, 1] = band & np.uint32(0xFF)
     shard = keys >> np.uint32(_SHARD_BITS)
-    out[:, :, 2] = shard >> np.uint32(8)
-    out[:, :, 3] = shard & np.uint32(0xFF)
-    out[:, :, 4] = (keys >> np.uint32(16)) & np.uint32(0x3F)
-    out[:, :, 5] = (keys >> np.uint32(8)) & np.uint32(0xFF)
-    out[:, :, 6] = keys & np.uint32(0xFF)
+    fields[:, :, 2] = shard >> np.uint32(8)
+    fields[:, :, 3] = shard & np.uint32(0xFF)
+    rems[:, :, 0] = (keys >> np.uint32(16)) & np.uint32(0x3F)
+    rems[:, :, 1] = (keys >> np.uint32(8)) & np.uint32(0xFF)
+    rems[:, :, 2] = keys & np.uint32(0xFF)
     return out.tobytes()
 
 
@@ -339,6 +340,7 @@ class _Buckets:
     buckets: bytes  # see _buckets_arg
     read: bytes
     newest: list[tuple[int, ...]]
+    busy: bool  # some bucket has entries
 
 
 class RedisStore:
@@ -441,7 +443,12 @@ class RedisStore:
             newest[k] = row
         w = 4 * nb
         return [
-            _Buckets(arg[k * 7 * nb : (k + 1) * 7 * nb], sizes[k * w : (k + 1) * w], newest[k])
+            _Buckets(
+                arg[k * 7 * nb : (k + 1) * 7 * nb],
+                sizes[k * w : (k + 1) * w],
+                newest[k],
+                newest[k] is not empty,
+            )
             for k in range(n)
         ]
 
@@ -495,12 +502,22 @@ class RedisStore:
         local_docs: dict[int, Doc] = {}
         ids: set[str] = set()
         plans: list[tuple[Doc, int, Decision, dict[int, str]] | None] = []
+        # A document with empty buckets and no band key in common with another one of
+        # the batch has no candidate: decided without the walk below.
+        keys = np.array([doc.keys for doc in docs], dtype=np.int64).reshape(len(docs), -1)
+        flat = (np.arange(keys.shape[1], dtype=np.int64) << 32 | keys).reshape(-1)
+        _, inverse, repeats = np.unique(flat, return_inverse=True, return_counts=True)
+        shares = (repeats[inverse.reshape(-1)] > 1).reshape(keys.shape).any(axis=1).tolist()
         for k, doc in enumerate(docs):
             if doc.doc_id in ids:
                 break  # the same id twice in one batch: left to the one-by-one path
             ids.add(doc.doc_id)
             if known[k]:
                 plans.append(None)  # added before: its recorded verdict is read below
+                continue
+            if not shares[k] and not read[k].busy:
+                decision = decide_duplicate(doc, [], min_jaccard=min_jaccard, keep=keep)
+                plans.append((doc, 0, decision, {}))
                 continue
             bkeys = [b << 32 | key for b, key in enumerate(doc.keys)]
             buckets: list[Sequence[int]] = []
