@@ -99,9 +99,6 @@ local data = ARGV[4]
 local bname = p .. ':b'
 local ff, fr, fl = string.rep('c4', nb), string.rep('c3', nb), '<' .. string.rep('I4', nb)
 local out = {}
-local live = 0
-local slot = tonumber(redis.call('GET', p .. ':next') or '0')
-local first = slot
 local made = {}
 local function field(at)
   local n = struct.unpack('<I4', data, at)
@@ -158,8 +155,9 @@ while at <= #data do
     if action == 'r' then
       redis.call('HSET', p .. ':i:' .. oshard, oid, verdict)
       redis.call('HDEL', p .. ':n:' .. math.floor(oslot / 64), oslot % 64)
-      live = live - 1
+      redis.call('INCRBY', p .. ':live', -1)
     end
+    local slot = redis.call('INCR', p .. ':next') - 1
     local block = p .. ':r:' .. math.floor(slot / RECORDS)
     if not made[block] then
       if redis.call('EXISTS', block) == 0 then
@@ -177,7 +175,7 @@ while at <= #data do
     redis.call('HSET', bname, unpack(kv))
     redis.call('HSET', idkey, id, slot)
     redis.call('HSET', p .. ':n:' .. math.floor(slot / 64), slot % 64, id)
-    live = live + 1
+    redis.call('INCR', p .. ':live')
     if site ~= '' then
       redis.call('HINCRBY', p .. ':sites', site, 1)
       for h in string.gmatch(lines, '[^,]+') do
@@ -186,11 +184,8 @@ while at <= #data do
     end
     out[#out + 1] = 'inserted'
     out[#out + 1] = tostring(slot)
-    slot = slot + 1
   end
 end
-if slot ~= first then redis.call('SET', p .. ':next', slot) end
-if live ~= 0 then redis.call('INCRBY', p .. ':live', live) end
 return out
 """
 )
