@@ -124,6 +124,20 @@ def test_redis_gives_the_same_verdicts_as_memory(server: RedisServer, keep: str)
             corpus.remove(kept)
 
 
+def test_redis_add_many_stops_at_a_bad_document_as_memory_does(server: RedisServer) -> None:
+    # the next batch is signed in a thread while one is stored: its error still comes
+    # after every earlier batch is stored, and nothing of its own batch is
+    docs: list[Any] = [(d.doc_id, d.text) for d in generate(600, seed=8, dup_share=0.0)]
+    docs[550] = ("bad", b"bytes, not text")
+    for store in (server.url, None):
+        with Corpus(store) as corpus:
+            with pytest.raises(TypeError, match="decode it first"):
+                corpus.add_many(iter(docs))
+            assert len(corpus) == 512
+            assert docs[511][0] in corpus
+            assert docs[512][0] not in corpus
+
+
 def test_redis_options_must_match_the_index(server: RedisServer) -> None:
     Corpus(server.url).close()
     with pytest.raises(dedup.ConfigError, match="seed"):
