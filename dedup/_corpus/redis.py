@@ -343,10 +343,12 @@ class RedisStore:
 
     Keys start with ``prefix`` (default ``dedup``); the layout is described above
     (layout 2). Every structure is sharded to stay in Redis's compact encodings: bucket
-    shards are plain strings of 7-byte entries, records are strings of 1,024 records,
-    and the id maps are hashes of 64 to about 128 fields (listpacks while ids are at most
-    64 bytes and the index holds up to about half a million documents). Slots are never
-    reused. An index written in another layout is refused with a :class:`ConfigError`.
+    shards are exact-size strings of 7-byte entries, records are strings of 1,077
+    records, and the id maps are hashes of at most 64 fields (``P:n``) or a few dozen
+    (``P:i``), listpacks while ids are at most about 40 bytes (a duplicate's value holds
+    its original's id and the similarity, within Redis's 64-byte listpack limit) and up
+    to about half a million documents were added. Slots are never reused. An index
+    written in another layout is refused with a :class:`ConfigError`.
     """
 
     prepare_ahead = True  # a batch mostly waits on the server
