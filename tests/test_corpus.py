@@ -180,6 +180,55 @@ def test_index_rebuild_keeps_every_candidate() -> None:
     assert sorted(before[150]) == [50, 150]
 
 
+def test_batch_plan_finds_exactly_the_documents_without_candidates() -> None:
+    rng = np.random.default_rng(9)
+    ix = LSHIndex(bands=4, sig_bytes=2, max_bucket=100)
+    old = rng.integers(0, 2**32, size=(200, 4), dtype=np.uint64)
+    for row in old.tolist():
+        ix.insert(row, b"ab", 0, 1)
+    new = rng.integers(0, 2**32, size=(300, 4), dtype=np.uint64)
+    new[:40, 2] = old[:40, 2]  # shares a key with an indexed document
+    new[100:140, 1] = new[60:100, 1]  # with an earlier document of the list
+    new[200:220, 3] = (new[200:220, 3] & 0xFFFF) | (old[:20, 3] & 0xFFFF0000)  # fingerprint only
+    plan = ix.plan(new.astype(np.uint32))
+    assert plan is not None
+    pos, lonely = plan
+    for k, row in enumerate(new.tolist()):
+        assert pos[k] == ix.positions(row)
+        assert lonely[k] == (not ix.candidates(row)), k
+        ix.insert(row, b"ab", 0, 1)
+    assert lonely[:40] == [False] * 40
+    assert lonely[100:140] == [False] * 40
+    assert all(lonely[200:220])
+    # a dead slot still counts (never lonely by mistake); a growing table: no plan
+    row = [1, 2, 3, 4]
+    assert ix.plan(np.array([row], dtype=np.uint32)) == ([ix.positions(row)], [True])
+    ix.kill(ix.insert(row, b"ab", 0, 1))
+    assert ix.plan(np.array([row], dtype=np.uint32)) == ([ix.positions(row)], [False])
+    assert ix.plan(rng.integers(0, 2**32, size=(2**17, 4), dtype=np.uint32)) is None
+
+
+def test_add_many_gives_the_verdicts_of_add_one_by_one() -> None:
+    docs = [(d.doc_id, d.text) for d in generate(1500, seed=11)]
+    for keep in ("first", "longest"):
+        one = Corpus(keep=keep)
+        assert Corpus(keep=keep).add_many(docs) == [one.add(i, t) for i, t in docs]
+
+
+def test_one_signature_equals_the_batch_signature() -> None:
+    from dedup._corpus.minhash import signature_one
+
+    params = SignatureParams()
+    long_text = " ".join(f"word{i % 997} w{i % 13}" for i in range(3000))  # > 1,024 shingles
+    texts = ["", "!!", "one", STORY, CHINESE, long_text]
+    s = signatures(texts, params)
+    for i, text in enumerate(texts):
+        keys, sig, content = signature_one(text, params)
+        assert keys == s.bands[i].tolist()
+        assert sig == s.sig[i].tobytes()
+        assert content == int(s.content[i])
+
+
 def test_bad_options_and_inputs_are_clear_errors() -> None:
     with pytest.raises(dedup.ConfigError, match="min_jaccard") as info:
         Corpus(min_jaccard=0.2)

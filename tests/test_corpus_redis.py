@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import re
 import shutil
 import socket
@@ -123,11 +124,36 @@ def test_redis_gives_the_same_verdicts_as_memory(server: RedisServer, keep: str)
             corpus.remove(kept)
 
 
+def test_redis_add_many_stops_at_a_bad_document_as_memory_does(server: RedisServer) -> None:
+    # the next batch is signed in a thread while one is stored: its error still comes
+    # after every earlier batch is stored, and nothing of its own batch is
+    docs: list[Any] = [(d.doc_id, d.text) for d in generate(600, seed=8, dup_share=0.0)]
+    docs[550] = ("bad", b"bytes, not text")
+    for store in (server.url, None):
+        with Corpus(store) as corpus:
+            with pytest.raises(TypeError, match="decode it first"):
+                corpus.add_many(iter(docs))
+            assert len(corpus) == 512
+            assert docs[511][0] in corpus
+            assert docs[512][0] not in corpus
+
+
 def test_redis_options_must_match_the_index(server: RedisServer) -> None:
     Corpus(server.url).close()
     with pytest.raises(dedup.ConfigError, match="seed"):
         Corpus(server.url, seed=2)
     Corpus(server.url, seed=2, prefix="other").close()
+
+
+def test_redis_index_of_another_layout_is_refused_by_name(server: RedisServer) -> None:
+    client = redis.Redis(host="127.0.0.1", port=server.port)
+    params = {"num_perm": 128, "bands": 18, "rows": 7, "word_shingle": 3, "char_shingle": 4}
+    client.set("dedup:params", json.dumps({**params, "seed": 1}))  # written without a layout
+    client.close()
+    with pytest.raises(dedup.ConfigError, match=r"key layout 1 .* reads layout 2") as info:
+        Corpus(server.url)
+    assert info.value.option == "prefix"
+    Corpus(server.url, prefix="fresh").close()
 
 
 def test_unreachable_redis_names_the_address() -> None:
@@ -219,18 +245,34 @@ def test_redis_going_away_is_a_clear_error_and_leaves_no_partial_state(
     # the append-only file holds whole documents only: every script ran entirely or not
     server.start()
     client = redis.Redis(host="127.0.0.1", port=server.port)
-    ids = {k.decode(): int(v) for k, v in client.hgetall("dedup:ids").items()}
-    names = {int(k): v.decode() for k, v in client.hgetall("dedup:names").items()}
-    dups = {k.decode() for k in client.hkeys("dedup:dups")}
+    ids: dict[str, int] = {}  # indexed documents: id -> slot
+    dups: set[str] = set()
+    for key in client.scan_iter("dedup:i:*"):
+        for k, v in client.hgetall(key).items():
+            if v.isdigit():
+                ids[k.decode()] = int(v)
+            else:
+                dups.add(k.decode())
+    names = {
+        int(key.rsplit(b":", 1)[1]) * 64 + int(k): v.decode()
+        for key in client.scan_iter("dedup:n:*")
+        for k, v in client.hgetall(key).items()
+    }
     assert {names[s] for s in ids.values()} == set(ids)
+    assert len(names) == len(ids)
     assert int(client.get("dedup:live")) == len(ids)
     assert set(ids) | dups == {d.doc_id for d in docs[:150]}
-    assert len(client.get("dedup:rec")) == int(client.get("dedup:next")) * 76
+    used = int(client.get("dedup:next"))
+    records = client.get("dedup:r:0")  # fewer than 1,077 slots: one block
+    assert sorted(client.scan_iter("dedup:r:*")) == [b"dedup:r:0"]
+    assert len(records) == 1077 * 76
+    written = [records[s * 76 : (s + 1) * 76] != bytes(76) for s in range(1077)]
+    assert written == [s < used for s in range(1077)]
     in_buckets = set()
-    for key in client.scan_iter("dedup:b:*"):
-        for v in client.hvals(key):
-            in_buckets.update(int.from_bytes(v[k : k + 4], "big") for k in range(0, len(v), 4))
-    assert in_buckets == set(range(int(client.get("dedup:next"))))
+    for v in client.hvals("dedup:b"):
+        assert len(v) % 7 == 0
+        in_buckets.update(int.from_bytes(v[k + 3 : k + 7], "big") for k in range(0, len(v), 7))
+    assert in_buckets == set(range(used))
     client.close()
     # and the run resumes to the same result as an uninterrupted one
     with Corpus(server.url) as again:

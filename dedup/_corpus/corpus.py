@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Final
@@ -163,30 +164,50 @@ class Corpus:
         checked against each other too, exactly as if added one by one.
         """
         out: list[Verdict] = []
-        for batch in _batches(docs, _BATCH):
-            prepared = self._prepare(batch)
-            out.extend(self._store.add_batch(prepared, self.config.min_jaccard, self.config.keep))
+        cfg = self.config
+        if not self._store.prepare_ahead:
+            for batch in _batches(docs, _BATCH):
+                out.extend(self._store.add_batch(self._prepare(batch), cfg.min_jaccard, cfg.keep))
+            return out
+        # A store that waits on a server: the next batch is signed in a thread meanwhile
+        # (numpy and the socket both release the GIL). The input is read here, in order,
+        # and a bad document still stops the run before its batch is stored.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dedup-sign") as pool:
+            pending: Future[list[Doc]] | None = None
+            for batch in _batches(docs, _BATCH):
+                ready = pool.submit(self._prepare, batch)
+                if pending is not None:
+                    out.extend(self._store.add_batch(pending.result(), cfg.min_jaccard, cfg.keep))
+                pending = ready
+            if pending is not None:
+                out.extend(self._store.add_batch(pending.result(), cfg.min_jaccard, cfg.keep))
         return out
 
     def _prepare(self, batch: list[tuple[str, str, str | None]]) -> list[Doc]:
         for doc_id, text, site in batch:
             _check(doc_id, text, site)
         sigs = signatures([t for _, t, _ in batch], self.params)
-        keys = sigs.bands.tolist()
-        raw = sigs.sig
-        content = sigs.content.tolist()
-        length = sigs.length.tolist()
+        k = self.params.sig_bytes
+        raw = sigs.sig.tobytes()
         return [
             Doc(
-                doc_id=doc_id,
-                site=site,
-                keys=tuple(keys[i]),
-                sig=raw[i].tobytes(),
-                content=content[i],
-                length=length[i],
-                lines=self._line_hashes(text) if site is not None else (),
+                doc_id,
+                site,
+                tuple(keys),
+                raw[i * k : (i + 1) * k],
+                content,
+                length,
+                self._line_hashes(text) if site is not None else (),
             )
-            for i, (doc_id, text, site) in enumerate(batch)
+            for i, ((doc_id, text, site), keys, content, length) in enumerate(
+                zip(
+                    batch,
+                    sigs.bands.tolist(),
+                    sigs.content.tolist(),
+                    sigs.length.tolist(),
+                    strict=True,
+                )
+            )
         ]
 
     def _line_hashes(self, text: str) -> tuple[int, ...]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterable, Sequence
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -136,6 +137,46 @@ class LSHIndex:
                         break
                 s = nxt[i]
         return out
+
+    def plan(self, keys: npt.NDArray[np.uint32]) -> tuple[list[list[int]], list[bool]] | None:
+        """For documents about to be inserted in order (``keys``: ``uint32[n, bands]``),
+        their :meth:`positions` and whether each is *lonely*: no slot indexed now, and no
+        earlier document of the list, shares one of its band keys, so it has no
+        candidate. ``None`` when the table would grow (and move) before the last insert.
+
+        The check is vectorized over the whole list: the chains are walked for all of
+        them at once, comparing fingerprints (dead slots included, which only makes a
+        document less often lonely).
+        """
+        n, bands = keys.shape
+        if not bands or len(self.alive) + n > (2 << self.bits):
+            return None
+        bits = self.bits
+        low = (keys & np.uint32((1 << bits) - 1)).astype(np.int64)
+        pos = low | (np.arange(bands, dtype=np.int64) << bits)
+        fps = (keys >> np.uint32(16)).astype(np.uint16)
+        shared = np.zeros((n, bands), dtype=bool)
+        # the index: walk every document's chains at once
+        cur = np.frombuffer(self.heads, dtype=np.int32)[pos].astype(np.int64)
+        fp = np.frombuffer(self.fp, dtype=np.uint16)
+        nxt = np.frombuffer(self.nxt, dtype=np.int32)
+        band = np.broadcast_to(np.arange(bands, dtype=np.int64), (n, bands))
+        rows, cols = np.nonzero(cur >= 0)
+        cur = cur[rows, cols]
+        while len(cur):
+            at = cur * bands + band[rows, cols]
+            hit = fp[at] == fps[rows, cols]
+            shared[rows[hit], cols[hit]] = True
+            cur = nxt[at].astype(np.int64)
+            go = (cur >= 0) & ~hit
+            rows, cols, cur = rows[go], cols[go], cur[go]
+        del fp, nxt  # views of the arrays inserts extend: released before any insert
+        # the list itself: a (band, key) seen in an earlier document
+        flat = (np.arange(bands, dtype=np.int64) << 32 | keys.astype(np.int64)).reshape(-1)
+        _, first, inverse = np.unique(flat, return_index=True, return_inverse=True)
+        shared |= (first[inverse.reshape(-1)] < np.arange(n * bands)).reshape(n, bands)
+        lonely = cast(list[bool], (~shared.any(axis=1)).tolist())
+        return pos.tolist(), lonely
 
     def record(self, slot: int) -> tuple[bytes, int, int]:
         """``(signature, content hash, length)`` of one slot."""

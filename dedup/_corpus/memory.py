@@ -8,6 +8,8 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from .._clean import KeepPolicy
 from .lshindex import LSHIndex
 from .minhash import SignatureParams
@@ -24,6 +26,7 @@ class MemoryStore:
     slots, the verdicts of duplicates and the per-site line statistics."""
 
     address = "memory"
+    prepare_ahead = False
 
     def __init__(self, params: SignatureParams, *, max_bucket: int) -> None:
         self.params = params
@@ -70,21 +73,42 @@ class MemoryStore:
         with self._lock:
             self._begin()
             try:
-                out = [self._add_one(doc, min_jaccard, keep) for doc in docs]
+                plan = None
+                if len(docs) > 1:
+                    keys = np.array([doc.keys for doc in docs], dtype=np.uint32)
+                    plan = self.index.plan(keys.reshape(len(docs), self.params.bands))
+                if plan is None:
+                    out = [self._add_one(doc, min_jaccard, keep) for doc in docs]
+                else:
+                    pos, lonely = plan
+                    out = [
+                        self._add_one(doc, min_jaccard, keep, pos[k], lonely[k])
+                        for k, doc in enumerate(docs)
+                    ]
                 self._commit()
             except BaseException:
                 self._rollback()
                 raise
             return out
 
-    def _add_one(self, doc: Doc, min_jaccard: float, keep: KeepPolicy) -> Verdict:
+    def _add_one(
+        self,
+        doc: Doc,
+        min_jaccard: float,
+        keep: KeepPolicy,
+        pos: Sequence[int] | None = None,
+        lonely: bool = False,
+    ) -> Verdict:
+        """Add one document. ``pos``: its chain positions, when known; ``lonely``: it is
+        known to have no candidate (see :meth:`LSHIndex.plan`)."""
         if doc.doc_id in self.slot_of or doc.doc_id in self.dups or self._dups_elsewhere:
             prior = self.verdict(doc.doc_id)
             if prior is not None:
                 return prior
         index = self.index
-        pos = index.positions(doc.keys)
-        slots = index.candidates_at(pos, doc.keys)
+        if pos is None:
+            pos = index.positions(doc.keys)
+        slots = [] if lonely else index.candidates_at(pos, doc.keys)
         if not slots:
             out = _INSERT
         else:

@@ -56,8 +56,16 @@ _SPACELESS_RANGES: Final = (
     (0xF900, 0xFAFF),  # CJK compatibility ideographs
     (0x20000, 0x2FFFF),  # CJK extensions B-F
 )
-_POLY: Final = np.uint64(0x9E3779B97F4A7C15)
-_POLY_INV: Final = np.uint64(pow(0x9E3779B97F4A7C15, -1, 2**64))
+
+
+def _u64(value: int) -> U64:
+    """A uint64 constant as a 0-d array: numpy combines it with an array faster than a
+    numpy scalar (it matters on one document's few hundred values)."""
+    return np.array(value, dtype=np.uint64)
+
+
+_POLY: Final = _u64(0x9E3779B97F4A7C15)
+_POLY_INV: Final = _u64(pow(0x9E3779B97F4A7C15, -1, 2**64))
 _SHINGLE_MULT: Final = np.array(
     [0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5, 0x85EBCA77C2B2AE63,
      0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0xD6E8FEB86659FD93, 0xA0761D6478BD642F],
@@ -66,14 +74,18 @@ _SHINGLE_MULT: Final = np.array(
 MAX_SHINGLE: Final = len(_SHINGLE_MULT)
 """The longest shingle, in words or characters, that signatures support."""
 _CHUNK: Final = 8192
+_ONE_CHUNK: Final = 1024  # shingles per step of signature_one (2 MB of tiled constants)
 _POWERS_CACHED: Final = 1 << 16
-_S30: Final = np.uint64(30)
-_S27: Final = np.uint64(27)
-_S31: Final = np.uint64(31)
-_S32: Final = np.uint64(32)
-_M1: Final = np.uint64(0xBF58476D1CE4E5B9)
-_M2: Final = np.uint64(0x94D049BB133111EB)
-_ONE: Final = np.uint64(1)
+_S30: Final = _u64(30)
+_S27: Final = _u64(27)
+_S31: Final = _u64(31)
+_S32: Final = _u64(32)
+_M1: Final = _u64(0xBF58476D1CE4E5B9)
+_M2: Final = _u64(0x94D049BB133111EB)
+_ONE: Final = _u64(1)
+_SHINGLE_MULTS: Final = tuple(_u64(m) for m in _SHINGLE_MULT.tolist())
+_LOW4: Final = np.array(0xF, dtype=np.uint8)
+_FOUR: Final = np.array(4, dtype=np.uint8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,24 +141,20 @@ def _char_classes() -> U8:
 
 
 class _Powers:
-    """Cached powers of the polynomial base and of its inverse, modulo 2**64."""
+    """Cached powers of the polynomial base and of its inverse, modulo 2**64 (safe to
+    share between threads: both arrays are replaced together)."""
 
     def __init__(self) -> None:
-        self.pow: U64 = np.ones(1, dtype=np.uint64)
-        self.inv: U64 = np.ones(1, dtype=np.uint64)
+        self.both: tuple[U64, U64] = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
 
     def get(self, n: int) -> tuple[U64, U64]:
         if n > _POWERS_CACHED:  # a big batch: computed for it alone, not kept
             return self._compute(n)
-        if len(self.pow) < n:
-            size = max(n, 2 * len(self.pow), 1024)
-            p = np.full(size, _POLY, dtype=np.uint64)
-            p[0] = 1
-            self.pow = np.cumprod(p, dtype=np.uint64)
-            q = np.full(size, _POLY_INV, dtype=np.uint64)
-            q[0] = 1
-            self.inv = np.cumprod(q, dtype=np.uint64)
-        return self.pow[:n], self.inv[:n]
+        pw, inv = self.both
+        if len(pw) < n:
+            pw, inv = self._compute(max(n, 2 * len(pw), 1024))
+            self.both = (pw, inv)
+        return pw[:n], inv[:n]
 
     @staticmethod
     def _compute(n: int) -> tuple[U64, U64]:
@@ -182,7 +190,7 @@ def shingles(text: str, params: SignatureParams) -> tuple[U64, int]:
     folded = text.casefold()
     if folded.isascii():  # one byte per character, and no script without spaces
         codes = np.frombuffer(folded.encode("ascii"), dtype=np.uint8)
-        tokens = _word_hashes(_ascii_plus_one()[codes], _ascii_word()[codes])
+        tokens = _word_hashes(np.add(codes, _ONE, dtype=np.uint64), _ascii_word().take(codes))
         width = params.word_shingle
     else:
         wide = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype="<u4")
@@ -195,14 +203,14 @@ def shingles(text: str, params: SignatureParams) -> tuple[U64, int]:
         else:
             tokens = _word_hashes(wide.astype(np.uint64) + _ONE, word)
             width = params.word_shingle
-    content = int((tokens * _POWERS.get(len(tokens))[0]).sum())
+    content = int(np.dot(tokens, _POWERS.get(len(tokens))[0]))  # wrapping, as a sum
     if len(tokens) == 0:
         return np.zeros(1, dtype=np.uint64), content
     width = min(width, len(tokens))
     count = len(tokens) - width + 1
-    acc = tokens[:count] * _SHINGLE_MULT[0]
+    acc = tokens[:count] * _SHINGLE_MULTS[0]
     for k in range(1, width):
-        acc += tokens[k : k + count] * _SHINGLE_MULT[k]
+        acc += tokens[k : k + count] * _SHINGLE_MULTS[k]
     return _mix(acc), content
 
 
@@ -213,17 +221,11 @@ def _ascii_word() -> npt.NDArray[np.bool_]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _ascii_plus_one() -> U64:
-    """Per ASCII code: the code plus one, as the uint64 the token hash sums."""
-    return np.arange(1, 129, dtype=np.uint64)
-
-
 def _runs(word: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """Starts and ends of the runs of True in ``word``."""
     padded = np.zeros(len(word) + 2, dtype=np.bool_)
     padded[1:-1] = word
-    change = np.flatnonzero(padded[1:] != padded[:-1])
+    change = (padded[1:] != padded[:-1]).nonzero()[0]
     return change[0::2], change[1::2]
 
 
@@ -241,7 +243,7 @@ def _word_hashes(plus_one: U64, word: npt.NDArray[np.bool_]) -> U64:
         return np.zeros(0, dtype=np.uint64)
     pw, inv = _POWERS.get(len(plus_one) + 1)
     prefix = np.zeros(len(plus_one) + 1, dtype=np.uint64)
-    np.cumsum(np.multiply(plus_one, pw[: len(plus_one)], out=plus_one), out=prefix[1:])
+    np.add.accumulate(np.multiply(plus_one, pw[: len(plus_one)], out=plus_one), out=prefix[1:])
     out: U64 = (prefix[ends] - prefix[starts]) * inv[starts]
     return out
 
@@ -329,7 +331,7 @@ def _minhash(sh: U64, a: U64, b: U64) -> U32:
         part = a[:, None] * sh[None, start : start + _CHUNK]
         part += b[:, None]
         np.minimum(best, part.min(axis=1), out=best)
-    out: U32 = (best >> np.uint64(32)).astype(np.uint32)
+    out: U32 = (best >> _S32).astype(np.uint32)
     return out
 
 
@@ -346,34 +348,42 @@ def shingles_batch(texts: Sequence[str], params: SignatureParams) -> tuple[list[
     ...     for g, c, t in zip(got, content.tolist(), texts))
     True
     """
-    n = len(texts)
-    if n == 0:
-        return [], np.zeros(0, dtype=np.uint64)
+    flat, sizes, content = _shingles_flat(texts, params)
+    return np.split(flat, np.cumsum(sizes)[:-1].tolist()) if len(texts) else [], content
+
+
+def _shingles_flat(
+    texts: Sequence[str], params: SignatureParams
+) -> tuple[U64, npt.NDArray[np.int64], U64]:
+    """:func:`shingles_batch` with the hashes back to back, and the number of each text's."""
+    if not texts:
+        return _EMPTY, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
     # Groups of about _GROUP_CHARS characters: the hash powers they need stay cached
     # and their arrays stay in the CPU cache; every text's hashes are the same either way.
-    out: list[U64] = []
-    parts: list[U64] = []
+    parts: list[tuple[U64, npt.NDArray[np.int64], U64]] = []
     first = 0
     size = 0
     for i, t in enumerate(texts):
         if size and size + len(t) >= _GROUP_CHARS:
-            got, content = _shingles_group(texts[first:i], params)
-            out += got
-            parts.append(content)
+            parts.append(_shingles_group(texts[first:i], params))
             first, size = i, 0
         size += len(t) + 1
-    got, content = _shingles_group(texts[first:], params)
-    out += got
-    parts.append(content)
-    return out, parts[0] if len(parts) == 1 else np.concatenate(parts)
+    parts.append(_shingles_group(texts[first:], params))
+    if len(parts) == 1:
+        return parts[0]
+    flat, sizes, content = zip(*parts, strict=True)
+    return np.concatenate(flat), np.concatenate(sizes), np.concatenate(content)
 
 
 _GROUP_CHARS: Final = 60_000  # below _POWERS_CACHED
 
 
-def _shingles_group(texts: Sequence[str], params: SignatureParams) -> tuple[list[U64], U64]:
+def _shingles_group(
+    texts: Sequence[str], params: SignatureParams
+) -> tuple[U64, npt.NDArray[np.int64], U64]:
+    """Shingle hashes of ``texts`` back to back, the number of each text's, and the
+    content hashes."""
     n = len(texts)
-    out: list[U64] = [_EMPTY] * n
     content = np.zeros(n, dtype=np.uint64)
     folded = [t.casefold() for t in texts]
     joined = "\x00".join(folded)
@@ -383,9 +393,9 @@ def _shingles_group(texts: Sequence[str], params: SignatureParams) -> tuple[list
     ends = starts + lengths
     if joined.isascii():  # one byte per character, and no script without spaces
         codes: npt.NDArray[np.integer] = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
-        word = _ascii_word()[codes]
+        word = _ascii_word().take(codes)
         char_mode = np.zeros(n, dtype=bool)
-        plus_one = _ascii_plus_one()[codes]
+        plus_one = np.add(codes, _ONE, dtype=np.uint64)
     else:
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
         cls = _char_classes()[np.minimum(codes, _TABLE_SIZE)]
@@ -411,18 +421,27 @@ def _shingles_group(texts: Sequence[str], params: SignatureParams) -> tuple[list
     # Shingles over the whole token stream; each document takes the ones inside it.
     width = params.word_shingle
     count = max(len(tokens) - width + 1, 0)
-    acc = tokens[:count] * _SHINGLE_MULT[0]
+    acc = tokens[:count] * _SHINGLE_MULTS[0]
     for k in range(1, width):
-        acc += tokens[k : k + count] * _SHINGLE_MULT[k]
+        acc += tokens[k : k + count] * _SHINGLE_MULTS[k]
     mixed = _mix(acc)
+    special = char_mode | (t_hi - t_lo < width)
+    if not special.any():
+        # every document's shingles, back to back: drop the windows across a boundary
+        keep = np.ones(count, dtype=bool)
+        across = (t_hi[:, None] - (width - 1) + np.arange(width - 1)).ravel()
+        keep[across[(across >= 0) & (across < count)]] = False
+        return mixed[keep], t_hi - t_lo - (width - 1), content
+    out: list[U64] = []
     lo, hi = t_lo.tolist(), t_hi.tolist()
-    special = char_mode.tolist()
-    for i in range(n):
-        if special[i] or hi[i] - lo[i] < width:
-            out[i], content[i] = shingles(texts[i], params)
+    for i, odd in enumerate(special.tolist()):
+        if odd:
+            sh, content[i] = shingles(texts[i], params)
+            out.append(sh)
         else:
-            out[i] = mixed[lo[i] : hi[i] - width + 1]
-    return out, content
+            out.append(mixed[lo[i] : hi[i] - width + 1])
+    sizes = np.fromiter((len(sh) for sh in out), dtype=np.int64, count=n)
+    return np.concatenate(out), sizes, content
 
 
 _EMPTY: Final = np.zeros(0, dtype=np.uint64)
@@ -438,11 +457,9 @@ def signatures(texts: Sequence[str], params: SignatureParams) -> Signatures:
     """
     n = len(texts)
     length = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
-    per_doc, content = shingles_batch(texts, params)
-    sizes = np.fromiter((len(sh) for sh in per_doc), dtype=np.intp, count=n)
+    allsh, sizes, content = _shingles_flat(texts, params)
     starts = np.zeros(n, dtype=np.intp)
     np.cumsum(sizes[:-1], out=starts[1:])
-    allsh = np.concatenate(per_doc) if n else _EMPTY
     mins = minhash_sets(allsh, starts, params.num_perm, params.seed)
     return Signatures(bands=band_keys(mins, params), sig=pack(mins), content=content, length=length)
 
@@ -459,22 +476,36 @@ def signature_one(text: str, params: SignatureParams) -> tuple[list[int], bytes,
     (True, True, True)
     """
     sh, content = shingles(text, params)
-    a, b = _permutations(params.num_perm, params.seed)
-    if len(sh) > _CHUNK:
-        top: U64 = _minhash(sh, a, b).astype(np.uint64)
-    else:
-        # a * x + b == a * (x + b / a) modulo 2**64 (a is odd): rows of 128 contiguous
-        # values, cheaper to broadcast over than a column
-        vals = np.add.outer(sh, _offsets(params.num_perm, params.seed))
-        vals *= a
-        top = vals.min(axis=0) >> _S32
+    num_perm = params.num_perm
+    # a * x + b == (x + b / a) * a modulo 2**64 (a is odd), over a flat (shingle,
+    # permutation) array: operands of the same shape, no broadcasting, which numpy runs
+    # several times faster on one document's few hundred shingles
+    offsets, mults = _tiled(num_perm, params.seed)
+    top: U64 | None = None
+    for lo in range(0, len(sh), _ONE_CHUNK):
+        part = sh[lo : lo + _ONE_CHUNK]
+        size = len(part) * num_perm
+        vals = part.repeat(num_perm)
+        vals += offsets[:size]
+        vals *= mults[:size]
+        low = vals.reshape(len(part), num_perm).min(axis=0)
+        top = low if top is None else np.minimum(top, low, out=top)
+    assert top is not None  # shingles() gives at least one hash
+    top >>= _S32
     # band_keys() and pack() of this one row, with fewer steps
     mult, salt = _band_mults(params.bands, params.rows, params.seed)
     acc = top[: params.bands * params.rows].reshape(params.bands, params.rows) @ mult
     acc += salt
     keys: list[int] = (_mix(acc) >> _S32).tolist()
-    nib = top.astype(np.uint8) & np.uint8(0xF)
-    return keys, (nib[0::2] | (nib[1::2] << np.uint8(4))).tobytes(), content
+    nib = top.astype(np.uint8) & _LOW4
+    return keys, (nib[0::2] | (nib[1::2] << _FOUR)).tobytes(), content
+
+
+@lru_cache(maxsize=4)
+def _tiled(num_perm: int, seed: int) -> tuple[U64, U64]:
+    """The permutations' offsets and multipliers, repeated for _ONE_CHUNK shingles."""
+    a, _ = _permutations(num_perm, seed)
+    return np.tile(_offsets(num_perm, seed), _ONE_CHUNK), np.tile(a, _ONE_CHUNK)
 
 
 def band_keys(mins: U32, params: SignatureParams) -> U32:
@@ -495,8 +526,8 @@ def band_keys(mins: U32, params: SignatureParams) -> U32:
 
 def pack(mins: U32) -> U8:
     """Keep the low 4 bits of every MinHash value, two values per byte."""
-    nib = mins.astype(np.uint8) & np.uint8(0xF)
-    out: U8 = nib[:, 0::2] | (nib[:, 1::2] << np.uint8(4))
+    nib = mins.astype(np.uint8) & _LOW4
+    out: U8 = nib[:, 0::2] | (nib[:, 1::2] << _FOUR)
     return out
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Protocol
+from typing import Any, Final, NamedTuple, Protocol
 from urllib.parse import unquote
 
 from .._clean import KeepPolicy, Rule
@@ -86,9 +86,9 @@ class Verdict:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Doc:
-    """One document, ready for the index (made by ``Corpus``, or by the Spark job)."""
+class Doc(NamedTuple):
+    """One document, ready for the index (made by ``Corpus``, or by the Spark job); a
+    named tuple, cheap to make for every document of a batch."""
 
     doc_id: str
     site: str | None
@@ -107,6 +107,9 @@ class Store(Protocol):
     """What :class:`dedup.Corpus` needs from a store."""
 
     address: str
+    prepare_ahead: bool
+    """Whether ``Corpus.add_many`` should sign the next batch in a thread while the store
+    adds this one (for a store that mostly waits on a server)."""
 
     def add_batch(
         self, docs: Sequence[Doc], min_jaccard: float, keep: KeepPolicy
