@@ -105,6 +105,7 @@ here." has neither); a word of a script without spaces is two characters."""
 _STOPS: Final = tuple(".!?\"'\u201d\u2019\u3002\uff01\uff1f\u0964")
 """How a sentence-like unit ends."""
 _MIN_FRAMED_WORDS: Final = 3
+_MAX_AUTHOR_WORDS: Final = 4
 _SUBTITLE_SEPARATORS: Final = (": ", " - ", " \u2013 ", " \u2014 ", " | ")
 _MAX_DATE_WORDS: Final = 4
 _MONTHS: Final = frozenset((
@@ -206,13 +207,14 @@ class _Decider:
     def _short_twin(self, j: int) -> bool:
         """A short line of two or more words printed twice in a row ("Kia EV3" as image
         alt and card title): too short for any other rule, but a copy with nothing at all
-        in between. One-word lines ("Yes", "Pros") and lines with a bare number ("3.5 Good",
-        "Polestar 4") stay: table cells, ratings."""
+        in between. One-word lines ("Yes", "Pros") and lines that start with a number ("3.5
+        Good") stay: table cells, ratings."""
         i = j - 1
         if i < 0 or self.group[i] != self.group[j] or i in self.removed:
             return False
         text = self.texts[j]
-        if " " not in text or not all(any(c.isalpha() for c in w) for w in text.split(" ")):
+        first = text.partition(" ")[0]
+        if " " not in text or not (first.isalpha() and len(first) > 1):
             return False  # "3.5 Good" twice in a row: two products' ratings
         if self.keys.raws[j].rstrip().endswith(_STOPS):
             return False  # "Try it now." under two offers: a call to action
@@ -310,8 +312,6 @@ class _Decider:
         few = words < _MIN_CONTAINED_WORDS
         prev = self.prev
         for i in reversed(self.recent):
-            if i == prev:
-                continue  # the unit just before was tried as adjacent
             if group[i] == own or (  # a copy, or may hold one
                 size < lengths[i] <= 3 * size
                 and not few
@@ -322,6 +322,8 @@ class _Decider:
                 found = self._copy_at_gap(i, j)
                 if found is not None:
                     return found
+            elif lengths[i] > size and self._without_author(i, j):
+                return i, _share(texts[j], texts[i]), Rule.CONTAINED, self._where(i, j)
         if (
             prev >= 0
             and not few
@@ -365,6 +367,15 @@ class _Decider:
             return None
         return prev, _share(text, kept), Rule.CONTAINED, "adjacent"
 
+    def _without_author(self, i: int, j: int) -> bool:
+        """Whether ``j`` is kept unit ``i`` without its author ("Tide Keeper" / "Tide
+        Keeper by Jane Roe"): a book's cover alt text and its title line."""
+        text, kept = self.texts[j], self.texts[i]
+        if not kept.startswith(text + " by ") or " " not in text:
+            return False
+        author = kept[len(text) + 4 :].count(" ") + 1
+        return author <= _MAX_AUTHOR_WORDS and self._caption_like(j)
+
     def _title_of(self, i: int, text: str, *, after: bool = False) -> bool:
         """Whether ``text`` is unit ``i``'s title before a subtitle ("Home Automation
         Guide: The 2026 Edition" / "Home Automation Guide"), or with ``after``, the
@@ -397,10 +408,10 @@ class _Decider:
                 return None  # a heading far off or a fragment: a TOC entry, a command
             if kind is Kind.TEXT and not framed and self._contents_entry(i, j):
                 return None
-            return i, 1.0, rule, "gap"
+            return i, 1.0, rule, self._where(i, j)
         share = _contained(texts[j], texts[i])
         if share and self._gap_pair(i, j):
-            return i, share, Rule.CONTAINED, "gap"
+            return i, share, Rule.CONTAINED, self._where(i, j)
         return None
 
     def _card_title(self, i: int, j: int) -> bool:
