@@ -13,7 +13,8 @@ say different things with the same words ("A hates B" / "B hates A"). A pair at 
   so "Belarus" and "Belarusian" agree but "Olesya" and "Oksana" do not);
 * they start with different labels ("Plus: ..." / "Advanced: ...");
 * one is more than two words shorter and still has a word of its own (not an abridged
-  copy but another description of another photo);
+  copy but another description of another photo), or either has two or more words of
+  its own (no form of them in the other: "resign" and "resignation" are one word);
 * they are the same template with different words in its slots: the only edits are
   one-for-one swaps of different words and they touch more than one word in twelve ("The
   northern route is closed" / "The southern route is closed"). A translation variant of a
@@ -40,6 +41,10 @@ _NAME_SHARE: Final = 0.7
 _MIN_REST_SIMILARITY: Final = 75
 _MAX_WORDS_SHORTER: Final = 2
 _MIN_OWN_WORD: Final = 3
+_MAX_OWN_WORDS: Final = 2
+"""A variant with this many words of its own (not another form of a word of its twin)
+says something else: "as long as it specifies" is not a rewording of "for an existing"."""
+_MIN_STEM: Final = 5
 """A word of its own has more than this many letters ("and", "the" do not count)."""
 
 
@@ -76,9 +81,27 @@ def guard(a: Key, b: Key) -> str | None:
         return "template slots differ"
     if a.names and _only_names_agree(a, b):
         return "only the names agree"
-    if _shorter_says_other(a.text.split(), b.text.split()):
+    wa, wb = a.text.split(), b.text.split()
+    if _shorter_says_other(wa, wb):
         return "the shorter one says something else"
+    if _own_words(wa, wb) >= _MAX_OWN_WORDS or _own_words(wb, wa) >= _MAX_OWN_WORDS:
+        return "each says something the other does not"
     return None
+
+
+def _own_words(a: list[str], b: list[str]) -> int:
+    """How many words of ``a`` (longer than three letters) have no form in ``b``: a word
+    or a word it begins or that begins it ("resign" / "resignation")."""
+    rest = set(b)
+    return sum(
+        1 for w in set(a) - rest if len(w) > _MIN_OWN_WORD and not any(_related(w, x) for x in rest)
+    )
+
+
+def _related(a: str, b: str) -> bool:
+    return _same_word(a, b) or (
+        min(len(a), len(b)) >= _MIN_STEM and (a.startswith(b) or b.startswith(a))
+    )
 
 
 def _shorter_says_other(a: list[str], b: list[str]) -> bool:
