@@ -653,7 +653,8 @@ def _copy_runs(
     earlier unit exactly (transparent units in between neither count nor break a run).
 
     Text counts in any run; other kinds (but tables, code and data) only in a block
-    whose earlier copies stand in the same order.
+    whose earlier copies stand in the same order; and, but for ``scope="runs"``, the
+    members of blocks printed again loosely (:func:`_loose_blocks`).
     """
     members: set[int] = set()
     if config.scope != "runs":  # loose blocks skip lines a strict run stops at
