@@ -307,6 +307,7 @@ class _Decider:
         size, words = lengths[j], spaces[j] + 1
         head, _, tail = texts[j].partition(" ")
         last = tail.rpartition(" ")[2]
+        by = texts[j] + " by "  # a book's title before its author
         # what _contained asks first: at least 6 words, half of the longer unit's, and the
         # first and last words standing in the longer unit
         few = words < _MIN_CONTAINED_WORDS
@@ -322,7 +323,7 @@ class _Decider:
                 found = self._copy_at_gap(i, j)
                 if found is not None:
                     return found
-            elif lengths[i] > size and self._without_author(i, j):
+            elif texts[i].startswith(by) and self._without_author(i, j):
                 return i, _share(texts[j], texts[i]), Rule.CONTAINED, self._where(i, j)
         if (
             prev >= 0
@@ -369,9 +370,10 @@ class _Decider:
 
     def _without_author(self, i: int, j: int) -> bool:
         """Whether ``j`` is kept unit ``i`` without its author ("Tide Keeper" / "Tide
-        Keeper by Jane Roe"): a book's cover alt text and its title line."""
+        Keeper by Jane Roe", which the caller has seen ``i`` start with): a book's cover
+        alt text and its title line."""
         text, kept = self.texts[j], self.texts[i]
-        if not kept.startswith(text + " by ") or " " not in text:
+        if " " not in text:
             return False
         author = kept[len(text) + 4 :].count(" ") + 1
         return author <= _MAX_AUTHOR_WORDS and self._caption_like(j)
@@ -696,8 +698,9 @@ def _loose_blocks(
     ("Price: ...", a label used with different values) and indented lines never count. A
     table of contents and its headings never make a block: each heading is followed by
     its section, not by the next entry's copy."""
-    if sum(1 for j, g in enumerate(group) if g != j) < min(config.min_run, _MIN_LOOSE_HEADINGS):
-        return set()  # too few repeats to make a block
+    least = config.min_run if not config.protect_structure else _MIN_LOOSE_HEADINGS
+    if not _may_hold_loose_block(group, templated, minor, transparent, least):
+        return set()
     seq: list[int] = []  # non-transparent units; a line repeated in place only once
     in_place: dict[int, list[int]] = {}  # its copies in place after it
     for j, skip in enumerate(transparent):
@@ -771,6 +774,36 @@ def _loose_blocks(
         run = [j] if is_repeat else []
     take(run)
     return members
+
+
+def _may_hold_loose_block(
+    group: tuple[int, ...],
+    templated: frozenset[int],
+    minor: list[bool],
+    transparent: list[bool],
+    least: int,
+) -> bool:
+    """A cheap test, on the groups alone, that lets through every text with a loose block
+    of ``least`` lines (and most texts without one are turned away): a chain of repeats
+    whose earlier copies stand within ``_BLOCK_SLACK`` of each other, short lines between
+    neither counting nor breaking it."""
+    if sum(1 for j, g in enumerate(group) if g != j) < least:
+        return False  # too few repeats to make a block
+    chain = 0
+    last = -1  # the group of the chain's last repeat
+    for j, g in enumerate(group):
+        if transparent[j] or g in templated or g == last:
+            continue
+        if g != j and (last < 0 or abs(g - last) <= _BLOCK_SLACK):
+            chain += 1
+            last = g
+            if chain >= least:
+                return True
+        elif g != j:
+            chain, last = 1, g
+        elif not minor[j]:
+            chain, last = 0, -1
+    return False
 
 
 def _doubled(group: tuple[int, ...], transparent: list[bool], run: list[int]) -> bool:

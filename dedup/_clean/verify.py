@@ -93,9 +93,13 @@ def _own_words(a: list[str], b: list[str]) -> int:
     """How many words of ``a`` (longer than three letters) have no form in ``b``: a word
     or a word it begins or that begins it ("resign" / "resignation")."""
     rest = set(b)
-    return sum(
-        1 for w in set(a) - rest if len(w) > _MIN_OWN_WORD and not any(_related(w, x) for x in rest)
-    )
+    own = [w for w in set(a) - rest if len(w) > _MIN_OWN_WORD]
+    if len(own) < _MAX_OWN_WORDS:
+        return len(own)
+    by_start: dict[str, list[str]] = {}  # related forms share their first three letters
+    for x in rest:
+        by_start.setdefault(x[:3], []).append(x)
+    return sum(1 for w in own if not any(_related(w, x) for x in by_start.get(w[:3], ())))
 
 
 def _related(a: str, b: str) -> bool:
