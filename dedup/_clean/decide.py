@@ -157,6 +157,7 @@ class _Decider:
         self.heads: dict[str, list[int]] = {}  # first words -> kept units, for teasers
         self.headed = 0  # how many of self.kept are in self.heads
         self.last_copy: dict[int, int] | None = None  # group -> its last unit, when asked
+        self.titled: dict[str, list[int]] = {}  # "title" of kept "title by author" units
         self.templated = _templated(self.group) if self.page else frozenset()
         # per unit, worked out once: key length, spaces in the key, minor, transparent
         self.lengths = lengths = list(map(len, self.texts))
@@ -251,6 +252,9 @@ class _Decider:
             self.recent.pop()
         if self.group_rep.get(self.group[i]) == i:
             del self.group_rep[self.group[i]]
+        titled = self.titled.get(self.texts[i].rpartition(" by ")[0])
+        if titled and titled[-1] == i:
+            titled.pop()
 
     def _keep(self, j: int) -> None:
         self.prev, self.since_prev = j, 0
@@ -261,6 +265,9 @@ class _Decider:
             self.recent.append(j)
         self.group_rep.setdefault(self.group[j], j)
         self.kept.append(j)
+        text = self.texts[j]
+        if " by " in text:  # "tide keeper by jane roe": its title, for a copy without it
+            self.titled.setdefault(text.rpartition(" by ")[0], []).append(j)
 
     def _find(self, j: int) -> _Found | None:
         found = self._in_run(j) if j in self.in_run else None
@@ -307,7 +314,6 @@ class _Decider:
         size, words = lengths[j], spaces[j] + 1
         head, _, tail = texts[j].partition(" ")
         last = tail.rpartition(" ")[2]
-        by = texts[j] + " by "  # a book's title before its author
         # what _contained asks first: at least 6 words, half of the longer unit's, and the
         # first and last words standing in the longer unit
         few = words < _MIN_CONTAINED_WORDS
@@ -323,8 +329,10 @@ class _Decider:
                 found = self._copy_at_gap(i, j)
                 if found is not None:
                     return found
-            elif texts[i].startswith(by) and self._without_author(i, j):
+        for i in self.titled.get(texts[j], ()):
+            if i in self.recent and self._without_author(i, j):
                 return i, _share(texts[j], texts[i]), Rule.CONTAINED, self._where(i, j)
+
         if (
             prev >= 0
             and not few
@@ -370,10 +378,9 @@ class _Decider:
 
     def _without_author(self, i: int, j: int) -> bool:
         """Whether ``j`` is kept unit ``i`` without its author ("Tide Keeper" / "Tide
-        Keeper by Jane Roe", which the caller has seen ``i`` start with): a book's cover
-        alt text and its title line."""
+        Keeper by Jane Roe"): a book's cover alt text and its title line."""
         text, kept = self.texts[j], self.texts[i]
-        if " " not in text:
+        if " " not in text or not kept.startswith(text + " by "):
             return False
         author = kept[len(text) + 4 :].count(" ") + 1
         return author <= _MAX_AUTHOR_WORDS and self._caption_like(j)
