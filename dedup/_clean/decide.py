@@ -181,9 +181,10 @@ class _Decider:
     def run(self) -> dict[int, Decision]:
         transparent = self.transparent
         protect = self.config.protect_structure
+        group, page = self.group, self.page
         for j in range(len(self.texts)):
             if transparent[j]:
-                if self.page and self._short_twin(j):
+                if page and j and group[j] == group[j - 1] and self._short_twin(j):
                     self.removed[j] = Decision(
                         j, j - 1, 1.0, _exact_rule(self.keys, j - 1, j), "adjacent"
                     )
@@ -276,8 +277,11 @@ class _Decider:
         if found is None and self.prev_major != self.prev and not self.minor[j]:
             found = self._adjacent(self.prev_major, self.since_major, j)
         if found is None and self.page:
+            prev, text = self.prev, self.texts[j]
+            kept = self.texts[prev] if prev >= 0 else ""
+            framed = len(kept) > len(text) and (kept.startswith(text) or kept.endswith(text))
             found = (
-                self._framed(j)
+                (self._framed(j) if framed else None)
                 or self._gap(j)
                 or (self._distant(j) if self.group[j] in self.group_rep else None)
                 or (self._teaser(j) if self.teasers else None)
@@ -319,6 +323,8 @@ class _Decider:
         few = words < _MIN_CONTAINED_WORDS
         prev = self.prev
         for i in reversed(self.recent):
+            if i == prev and not self.since_prev:
+                continue  # the unit right before, with nothing between: tried as adjacent
             if group[i] == own or (  # a copy, or may hold one
                 size < lengths[i] <= 3 * size
                 and not few
@@ -352,12 +358,10 @@ class _Decider:
         its subtitle ("Ferry Guide: The 2026 Edition" / "Ferry Guide") or without the
         series name before it ("Best Novels of 2025 - Tide Keeper" / "Tide Keeper"): the
         copy says nothing the kept unit does not."""
-        prev = self.prev
+        prev = self.prev  # the caller has seen that its text starts or ends with j's
         if prev < 0 or self.since_prev > _MAX_BETWEEN:
             return None
         text, kept = self.texts[j], self.texts[prev]
-        if len(kept) <= len(text) or not (kept.startswith(text) or kept.endswith(text)):
-            return None  # the common case: no frame
         if self.keys.words(j) < _MIN_FRAMED_WORDS:
             return None
         if kept.startswith(text) and kept[len(text)] == " ":
@@ -791,25 +795,33 @@ def _may_hold_loose_block(
     least: int,
 ) -> bool:
     """A cheap test, on the groups alone, that lets through every text with a loose block
-    of ``least`` lines (and most texts without one are turned away): a chain of repeats
-    whose earlier copies stand within ``_BLOCK_SLACK`` of each other, short lines between
-    neither counting nor breaking it."""
-    if sum(1 for j, g in enumerate(group) if g != j) < least:
+    of ``least`` lines (most texts without one are turned away): ``least`` repeats, each
+    of another group within ``_BLOCK_SLACK`` of the one before, with only short, templated
+    or in-place copies between them."""
+    repeats = [j for j, g in enumerate(group) if g != j and not transparent[j]]
+    if len(repeats) < least:
         return False  # too few repeats to make a block
-    chain = 0
-    last = -1  # the group of the chain's last repeat
-    for j, g in enumerate(group):
-        if transparent[j] or g in templated or g == last:
+    chain, last = 0, -1
+    previous = -1
+    for j in repeats:
+        g = group[j]
+        if g in templated:
             continue
-        if g != j and (last < 0 or abs(g - last) <= _BLOCK_SLACK):
+        between = range(previous + 1, j)
+        if previous >= 0 and not all(
+            minor[k] or group[k] in templated or group[k] == last for k in between
+        ):
+            chain, last = 0, -1  # a line that is no repeat stands between
+        previous = j
+        if g == last:
+            continue  # a copy in place
+        if last < 0 or abs(g - last) <= _BLOCK_SLACK:
             chain += 1
-            last = g
-            if chain >= least:
-                return True
-        elif g != j:
-            chain, last = 1, g
-        elif not minor[j]:
-            chain, last = 0, -1
+        else:
+            chain = 1
+        last = g
+        if chain >= least:
+            return True
     return False
 
 

@@ -77,27 +77,36 @@ def guard(a: Key, b: Key) -> str | None:
         return "names differ"
     if a.label != b.label:
         return "labels differ"
-    if _slots_differ(a.text.split(), b.text.split()):
+    wa, wb = a.text.split(), b.text.split()
+    if _slots_differ(wa, wb):
         return "template slots differ"
     if a.names and _only_names_agree(a, b):
         return "only the names agree"
-    wa, wb = a.text.split(), b.text.split()
-    if _shorter_says_other(wa, wb):
+    sa, sb = set(wa), set(wb)
+    own_a, own_b = _own_words(sa, sb), _own_words(sb, sa)
+    if abs(len(wa) - len(wb)) > _MAX_WORDS_SHORTER and (own_a if len(wa) < len(wb) else own_b):
+        # not an abridged copy but another description ("a model wearing a grey
+        # jumpsuit" / "a model wearing a white shirt and grey pants")
         return "the shorter one says something else"
-    if _own_words(wa, wb) >= _MAX_OWN_WORDS or _own_words(wb, wa) >= _MAX_OWN_WORDS:
+    if own_a >= _MAX_OWN_WORDS or own_b >= _MAX_OWN_WORDS:
         return "each says something the other does not"
     return None
 
 
-def _own_words(a: list[str], b: list[str]) -> int:
-    """How many words of ``a`` (longer than three letters) have no form in ``b``: a word
-    or a word it begins or that begins it ("resign" / "resignation")."""
-    rest = set(b)
-    own = [w for w in set(a) - rest if len(w) > _MIN_OWN_WORD]
-    if len(own) < _MAX_OWN_WORDS:
-        return len(own)
+def _own_words(a: set[str], b: set[str]) -> int:
+    """How many words of ``a`` (longer than three letters) have no form in ``b``: no word
+    that is the same word with another ending ("rises" / "rising"), begins it or that it
+    begins ("resign" / "resignation").
+
+    >>> _own_words(set("calling for the president to resign".split()),
+    ...            set("demanding the resignation of the president".split()))
+    1
+    """
+    own = [w for w in a - b if len(w) > _MIN_OWN_WORD]
+    if not own:
+        return 0
     by_start: dict[str, list[str]] = {}  # related forms share their first three letters
-    for x in rest:
+    for x in b:
         by_start.setdefault(x[:3], []).append(x)
     return sum(1 for w in own if not any(_related(w, x) for x in by_start.get(w[:3], ())))
 
@@ -105,20 +114,6 @@ def _own_words(a: list[str], b: list[str]) -> int:
 def _related(a: str, b: str) -> bool:
     return _same_word(a, b) or (
         min(len(a), len(b)) >= _MIN_STEM and (a.startswith(b) or b.startswith(a))
-    )
-
-
-def _shorter_says_other(a: list[str], b: list[str]) -> bool:
-    """True when one key is several words shorter and still has a word of its own: not
-    an abridged copy but another description ("a model wearing a grey jumpsuit" / "a model
-    wearing a white shirt and grey pants"). A rewording of about the same length ("calling
-    for the president to resign" / "demanding the resignation of the president") passes."""
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    if len(long) - len(short) <= _MAX_WORDS_SHORTER:
-        return False
-    return any(
-        len(w) > _MIN_OWN_WORD and not any(_same_word(w, x) for x in long)
-        for w in set(short) - set(long)
     )
 
 
