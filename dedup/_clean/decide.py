@@ -157,7 +157,12 @@ class _Decider:
         self.heads: dict[str, list[int]] = {}  # first words -> kept units, for teasers
         self.headed = 0  # how many of self.kept are in self.heads
         self.last_copy: dict[int, int] | None = None  # group -> its last unit, when asked
-        self.titled: dict[str, list[int]] = {}  # "title" of kept "title by author" units
+        # "tide keeper by jane roe" under its title: a copy may drop the author
+        self.titled: dict[str, list[int]] = {}
+        if " by " in "\n".join(self.texts):
+            for j, text in enumerate(self.texts):
+                if " by " in text:
+                    self.titled.setdefault(text.rpartition(" by ")[0], []).append(j)
         self.templated = _templated(self.group) if self.page else frozenset()
         # per unit, worked out once: key length, spaces in the key, minor, transparent
         self.lengths = lengths = list(map(len, self.texts))
@@ -253,9 +258,6 @@ class _Decider:
             self.recent.pop()
         if self.group_rep.get(self.group[i]) == i:
             del self.group_rep[self.group[i]]
-        titled = self.titled.get(self.texts[i].rpartition(" by ")[0])
-        if titled and titled[-1] == i:
-            titled.pop()
 
     def _keep(self, j: int) -> None:
         self.prev, self.since_prev = j, 0
@@ -266,9 +268,6 @@ class _Decider:
             self.recent.append(j)
         self.group_rep.setdefault(self.group[j], j)
         self.kept.append(j)
-        text = self.texts[j]
-        if " by " in text:  # "tide keeper by jane roe": its title, for a copy without it
-            self.titled.setdefault(text.rpartition(" by ")[0], []).append(j)
 
     def _find(self, j: int) -> _Found | None:
         found = self._in_run(j) if j in self.in_run else None
@@ -277,9 +276,11 @@ class _Decider:
         if found is None and self.prev_major != self.prev and not self.minor[j]:
             found = self._adjacent(self.prev_major, self.since_major, j)
         if found is None and self.page:
-            prev, text = self.prev, self.texts[j]
-            kept = self.texts[prev] if prev >= 0 else ""
-            framed = len(kept) > len(text) and (kept.startswith(text) or kept.endswith(text))
+            prev = self.prev
+            framed = False
+            if prev >= 0 and self.since_prev <= _MAX_BETWEEN:
+                text, kept = self.texts[j], self.texts[prev]
+                framed = len(kept) > len(text) and (kept.startswith(text) or kept.endswith(text))
             found = (
                 (self._framed(j) if framed else None)
                 or self._gap(j)
@@ -322,9 +323,10 @@ class _Decider:
         # first and last words standing in the longer unit
         few = words < _MIN_CONTAINED_WORDS
         prev = self.prev
+        tried = prev if not self.since_prev else -1  # right before: tried as adjacent
         for i in reversed(self.recent):
-            if i == prev and not self.since_prev:
-                continue  # the unit right before, with nothing between: tried as adjacent
+            if i == tried:
+                continue
             if group[i] == own or (  # a copy, or may hold one
                 size < lengths[i] <= 3 * size
                 and not few

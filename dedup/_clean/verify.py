@@ -96,19 +96,22 @@ def guard(a: Key, b: Key) -> str | None:
 def _own_words(a: set[str], b: set[str]) -> int:
     """How many words of ``a`` (longer than three letters) have no form in ``b``: no word
     that is the same word with another ending ("rises" / "rising"), begins it or that it
-    begins ("resign" / "resignation").
+    begins ("resign" / "resignation"). Counts up to ``_MAX_OWN_WORDS``, all a guard asks.
 
     >>> _own_words(set("calling for the president to resign".split()),
     ...            set("demanding the resignation of the president".split()))
     1
     """
-    own = [w for w in a - b if len(w) > _MIN_OWN_WORD]
-    if not own:
-        return 0
-    by_start: dict[str, list[str]] = {}  # related forms share their first three letters
-    for x in b:
-        by_start.setdefault(x[:3], []).append(x)
-    return sum(1 for w in own if not any(_related(w, x) for x in by_start.get(w[:3], ())))
+    found = 0
+    for w in a - b:
+        if len(w) <= _MIN_OWN_WORD:
+            continue
+        start = w[:3]  # related forms share their first three letters
+        if not any(x.startswith(start) and _related(w, x) for x in b):
+            found += 1
+            if found >= _MAX_OWN_WORDS:
+                break
+    return found
 
 
 def _related(a: str, b: str) -> bool:
