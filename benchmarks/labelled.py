@@ -313,18 +313,29 @@ def twin(lines: Sequence[str], k: int) -> tuple[int, str]:
 
 
 def lost_information(lines: Sequence[str], keep: Sequence[bool]) -> list[int]:
-    """Removed lines whose words are not all in one kept line.
+    """Removed lines whose words are not all in one kept line. A word cut short by an
+    ellipsis at the end of a teaser ("... Update Ass...") is there when a word of the
+    kept line begins with it.
 
     >>> lost_information(["A dog, on a beach.", "a dog on a BEACH", "A cat"], [True, False, False])
     [2]
+    >>> lost_information(["The tide rose over the harbour wall", "The tide rose over the harb..."],
+    ...                  [True, False])
+    []
     """
     kept = [set(content_words(line)) for line, k in zip(lines, keep, strict=True) if k]
     out = []
     for k, (line, kp) in enumerate(zip(lines, keep, strict=True)):
         if kp:
             continue
-        need = set(content_words(line))
-        if need and not any(need <= have for have in kept):
+        words = content_words(line)
+        cut = words[-1] if words and line.rstrip().endswith(("...", "\u2026")) else None
+        need = set(words[:-1] if cut is not None else words)
+        if not need and cut is None:
+            continue
+        if not any(
+            need <= have and (cut is None or any(w.startswith(cut) for w in have)) for have in kept
+        ):
             out.append(k)
     return out
 

@@ -505,7 +505,8 @@ class _Decider:
         return rep, 1.0, _exact_rule(self.keys, rep, j), "distant"
 
     def _teaser(self, j: int) -> _Found | None:
-        """A teaser cut short with an ellipsis whose words begin a kept unit."""
+        """A teaser cut short with an ellipsis whose words begin a kept unit; its last
+        word may be cut too ("... the Update Ass...")."""
         raw = self.keys.raws[j].rstrip()
         if not raw.endswith(_ELLIPSIS) or not self._caption_like(j):
             return None
@@ -517,7 +518,7 @@ class _Decider:
         self.headed = len(self.kept)
         for i in reversed(self.heads.get(_head(text), ())[-_TEASER_CANDIDATES:]):
             longer = self.texts[i]
-            if len(longer) > len(text) and longer.startswith(text + " "):
+            if len(longer) > len(text) and longer.startswith(text):  # a word may be cut
                 return i, round(len(text) / len(longer), 4), Rule.CONTAINED, self._where(i, j)
         return None
 
