@@ -4,7 +4,7 @@ Run from the repository root::
 
     python -m benchmarks.corpus_bench            # 100,000 documents
     python -m benchmarks.corpus_bench --quick    # 10,000 documents, small Spark run
-    python -m benchmarks.corpus_bench --docs 1000000 --engines corpus
+    python -m benchmarks.corpus_bench --scale 1000000  # Corpus alone, streamed: memory
     python -m benchmarks.corpus_bench --race     # throughput race against rensa, see race()
     python -m benchmarks.corpus_bench --redis    # Redis store: docs/s, server bytes per doc
 
