@@ -29,11 +29,11 @@ every guard, or a part of the kept copy's words in their order. Where it may sta
   order too, and the block holds a sentence or caption or at least twelve headings (a
   menu printed again in the footer, not a table of contents and its headings) or four
   headings printed twice in a row. Lines printed in three or more places do not count.
-  A block printed again loosely counts
-  too: at least four neighbouring lines of five words or more on average, each repeating
-  a different line whose earlier copies stand close together in any order (related
-  headlines printed again without their dates); spec lines ("Price: ...", a label used
-  with different values) and indented lines do not count.
+  A block printed again loosely counts too: at least four neighbouring lines of five
+  words or more on average, each repeating a different line whose earlier copies stand
+  close together in any order (related headlines printed again without their dates);
+  spec lines ("Price: ...", a label used with different values) and indented lines do
+  not count.
 * ``distant`` (scope ``"page"``): an exact copy of a sentence-like text unit of at least
   ``min_distant_words`` words anywhere before (a lead caption printed again in the body,
   a paragraph printed again after an advert), unless it answers a question (the same
@@ -62,7 +62,6 @@ __all__ = ["decide"]
 _NEVER_REMOVED: Final = frozenset({Kind.CODE, Kind.TABLE})
 _CAPTION_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.FRAGMENT})
 """Kinds that captions, alt texts and sentences have: they may be copies at a gap."""
-_SHORT_TWIN_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.FRAGMENT})
 _BLOCK_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING})
 """Kinds that count in a block printed twice when the earlier copies are in order too."""
 
@@ -71,10 +70,10 @@ _Found = tuple[int, float, Rule, Position]
 _MAX_BETWEEN: Final = 2
 """At most this many short units may stand between a text unit and its adjacent copy."""
 _MIN_HEADING_BLOCK: Final = 12
-_MIN_DOUBLED_BLOCK: Final = 4
-"""Headings printed twice in a row count as a block from this many on."""
 """Headings alone count as a block printed twice from this many in the same order on: a
 menu printed again in the footer (a table of contents is not printed twice in a row)."""
+_MIN_DOUBLED_BLOCK: Final = 4
+"""Headings printed twice in a row count as a block from this many on."""
 _SAME_PLACE: Final = 2
 """Copies at most this many units apart stand in one place (a caption and its alt text)."""
 _BLOCK_SLACK: Final = 6
@@ -223,9 +222,9 @@ class _Decider:
         first = text.partition(" ")[0]
         if " " not in text or not (first.isalpha() and len(first) > 1):
             return False  # "3.5 Good" twice in a row: two products' ratings
-        if self.keys.raws[j].rstrip().endswith(_STOPS):
+        if self._sentence_end(j):
             return False  # "Try it now." under two offers: a call to action
-        return self.keys.kind(j) in _SHORT_TWIN_KINDS
+        return self.keys.kind(j) in _CAPTION_KINDS
 
     def _says_more(self, j: int, found: _Found) -> bool:
         """Whether near-duplicate ``j`` has every word of its kept twin and more ("...
@@ -360,9 +359,7 @@ class _Decider:
         its subtitle ("Ferry Guide: The 2026 Edition" / "Ferry Guide") or without the
         series name before it ("Best Novels of 2025 - Tide Keeper" / "Tide Keeper"): the
         copy says nothing the kept unit does not."""
-        prev = self.prev  # the caller has seen that its text starts or ends with j's
-        if prev < 0 or self.since_prev > _MAX_BETWEEN:
-            return None
+        prev = self.prev  # the caller has seen it near, and its text start or end with j's
         text, kept = self.texts[j], self.texts[prev]
         if self.keys.words(j) < _MIN_FRAMED_WORDS:
             return None
@@ -435,7 +432,7 @@ class _Decider:
         table of contents is."""
         if j - i > _HEADING_GAP:
             return False
-        after = next((k for k in range(i + 1, j) if not self.transparent[k]), j)
+        after = self._first_after(i, j)
         return (
             after == j
             or self.keys.kind(after) is not Kind.HEADING
@@ -449,10 +446,14 @@ class _Decider:
         entry)."""
         if self._sentence_end(j):
             return False
-        after = next((k for k in range(i + 1, j) if not self.transparent[k]), j)
+        after = self._first_after(i, j)
         if after == j or self._sentence_end(after) or self.group[after] in self.templated:
             return False  # a paragraph, or a product's attribute printed under every card
         return self._printed_twice(after)
+
+    def _first_after(self, i: int, j: int) -> int:
+        """The first unit after ``i`` that is not transparent, or ``j`` if none is before it."""
+        return next((k for k in range(i + 1, j) if not self.transparent[k]), j)
 
     def _printed_twice(self, k: int) -> bool:
         group = self.group
@@ -496,7 +497,7 @@ class _Decider:
             return rep, 1.0, _exact_rule(self.keys, rep, j), "distant"
         if rep is None or self.keys.words(j) < self.config.min_distant_words:
             return None
-        if self.group[j] in self.templated or not self.keys.raws[j].rstrip().endswith(_STOPS):
+        if self.group[j] in self.templated or not self._sentence_end(j):
             return None
         if not self._sentence_like(j) or not self._sentence_like(rep):
             return None
@@ -718,7 +719,7 @@ def _loose_blocks(
     seq: list[int] = []  # non-transparent units; a line repeated in place only once
     in_place: dict[int, list[int]] = {}  # its copies in place after it
     for j, skip in enumerate(transparent):
-        if skip and config.protect_structure and keys.kind(j) is Kind.BULLET:
+        if skip and config.protect_structure and keys.is_list_item(j):
             seq.append(j)  # a list under each heading: sections, not a list printed again
             continue
         if skip or group[j] in templated:
@@ -869,7 +870,7 @@ def _text_runs(
     protect = config.protect_structure
     run: list[int] = []
     for j, is_minor_ in enumerate(minor):
-        if is_minor_ and not (protect and run and keys.kind(j) is Kind.BULLET):
+        if is_minor_ and not (protect and run and keys.is_list_item(j)):
             continue  # short lines neither count nor break, but for list items: headings
             # each followed by a list are sections, not a block printed again
         if j in chained and (not protect or keys.kind(j) is Kind.TEXT):
@@ -893,9 +894,7 @@ def _block_runs(
     # transparent lines are skipped, but for list items: a list under each heading makes
     # sections, not a block printed again
     seq = [
-        j
-        for j, skip in enumerate(transparent)
-        if not skip or (protect and keys.kind(j) is Kind.BULLET)
+        j for j, skip in enumerate(transparent) if not skip or (protect and keys.is_list_item(j))
     ]
     last: dict[int, int] = {}  # group -> its latest position in seq
     run: list[int] = []

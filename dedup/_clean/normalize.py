@@ -115,6 +115,15 @@ class Keys:
             return frames[i]  # without its frame, or None: not known
         return " ".join(self.raws[i].split())
 
+    def is_list_item(self, i: int) -> bool:
+        """``kind(i) is Kind.BULLET``, read from the line alone: cheap enough to ask of
+        lines whose other details are never needed."""
+        known = self._shape.get(i)
+        if known is not None:
+            return known[0] is Kind.BULLET
+        stripped = self.raws[i].strip()
+        return bool(stripped) and _is_list_item(stripped)
+
     def kind(self, i: int) -> Kind:
         """``info(i).kind``, without the names."""
         return self.shape(i)[0]
@@ -376,12 +385,18 @@ _WORD_EDGES: Final = "\"'()[]{}\u201c\u201d\u2018\u2019\u00ab\u00bb,;.!?:-\u2022
 _SENTENCE_ENDS: Final = (".", "!", "?", ":", ";", "\u2022", "-", "*", "\u3002")
 
 
+def _is_list_item(stripped: str) -> bool:
+    """Whether a stripped line is a list item ("- cotton", "2) Catan"): :func:`_kind`'s
+    first test, which needs nothing else of the unit."""
+    return _BULLET_LINE.match(stripped) is not None
+
+
 def _kind(stripped: str, framed: str, words: int, numbers: int) -> Kind:
     """What the unit looks like: its layout (list item, table row, code) from the text as
     written, the rest from the text without its photo credit and caption label."""
     if not stripped:
         return Kind.TEXT
-    if _BULLET_LINE.match(stripped):
+    if _is_list_item(stripped):
         return Kind.BULLET
     if stripped[0] == "|" or stripped.count("|") >= 2 or "\t" in stripped:
         return Kind.TABLE

@@ -40,12 +40,15 @@ _NAME_SHARE: Final = 0.7
 """Names make up at least 30% of the words: then the other words must agree too."""
 _MIN_REST_SIMILARITY: Final = 75
 _MAX_WORDS_SHORTER: Final = 2
+"""A variant more than this many words shorter than its twin may have no word of its own."""
 _MIN_OWN_WORD: Final = 3
+"""A word of its own has more than this many letters ("and", "the" do not count)."""
 _MAX_OWN_WORDS: Final = 2
 """A variant with this many words of its own (not another form of a word of its twin)
 says something else: "as long as it specifies" is not a rewording of "for an existing"."""
 _MIN_STEM: Final = 5
-"""A word of its own has more than this many letters ("and", "the" do not count)."""
+"""Two words of which one begins the other are one word from this many letters on
+("resign" / "resignation")."""
 
 
 def similarity(a: str, b: str, cutoff: float = 0.0) -> float:
