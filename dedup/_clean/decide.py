@@ -336,6 +336,12 @@ class _Decider:
                 found = self._copy_at_gap(i, j)
                 if found is not None:
                     return found
+        # a short card title is minor, so not in recent: its copy a few lines on
+        rep = self.group_rep.get(own, -1)
+        if 0 <= rep != tried and j - rep <= _HEADING_GAP and self.minor[rep]:
+            found = self._copy_at_gap(rep, j)
+            if found is not None:
+                return found
         for i in self.titled.get(texts[j], ()):
             if i in self.recent and self._without_author(i, j):
                 return i, _share(texts[j], texts[i]), Rule.CONTAINED, self._where(i, j)
@@ -476,15 +482,18 @@ class _Decider:
     def _attributes_between(self, i: int, j: int) -> bool:
         """Only a product's attributes stand between a title and its copy a few lines on
         ("Linen Wrap Dress", "Linen", "Machine wash", "Linen Wrap Dress"): one- and
-        two-word lines, each under half the title's words; the title has three or more."""
+        two-word lines as written ("4-way stretch"), each at most half the title's words; the
+        title has three or more."""
         if j - i > _HEADING_GAP:
             return False
         words = self.keys.words(j)
         if words < _MIN_CARD_WORDS:
             return False
         between = [k for k in range(i + 1, j) if not self.transparent[k]]
+        raws = self.keys.raws
         return all(
-            (n := self.keys.words(k)) <= _MAX_ATTRIBUTE_WORDS and 2 * n < words for k in between
+            (n := len(raws[k].split())) <= _MAX_ATTRIBUTE_WORDS and 2 * n <= words
+            for k in between
         )
 
     def _gap_pair(self, i: int, j: int) -> bool:
@@ -569,7 +578,7 @@ class _Decider:
     def _where(self, i: int, j: int) -> Position:
         if i == self.prev:
             return "adjacent"
-        return "gap" if i in self.recent else "distant"
+        return "gap" if i in self.recent or j - i <= self.config.window else "distant"
 
 
 def _title(keys: Keys, group: tuple[int, ...], transparent: list[bool]) -> int:
