@@ -117,6 +117,24 @@ def test_every_word_list_entry_is_found(line: str, expected: str) -> None:
     assert credits.strip_frame(_nfkc(line)) == _nfkc(expected)
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        *(f"{w.capitalize()} Jane Roe" for w in (*credits.IMAGE_LEADS, *credits.COVER_LEADS)),
+        *(f"Harbour Forms {w.title()}" for w in credits.IMAGE_NAMES),
+    ],
+)
+def test_every_image_word_makes_an_image_label(line: str) -> None:
+    assert credits.is_image_label(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["Jane Roe", "Images of war, in the town museum", "An icon reborn at the harbour"]
+)
+def test_lines_that_do_not_name_an_image(line: str) -> None:
+    assert not credits.is_image_label(line)
+
+
 def test_whole_text_frame_test_lets_through_every_line_the_per_line_tests_do() -> None:
     """credits.framed_lines is the whole-text form of strip_frame's per-line tests: every
     line they let through must be among its lines (else a credit would stay on)."""

@@ -31,12 +31,15 @@ __all__ = [
     "AGENCIES",
     "COVER_LEADS",
     "CREDIT_WORDS",
+    "IMAGE_LEADS",
+    "IMAGE_NAMES",
     "LEAD_LABELS",
     "PLACE_WORDS",
     "RESIDUE",
     "RESIDUE_WORDS",
     "SHARE_TARGETS",
     "framed_lines",
+    "is_image_label",
     "strip_frame",
 ]
 
@@ -112,7 +115,7 @@ RESIDUE: Final = (
 RESIDUE_WORDS: Final = (
     "image", "thumbnail", "featured image", "continue reading", "read more",
     "opens in new window", "open in new window", "view gallery", "click to enlarge",
-    "cover image", "book cover",
+    "cover image", "book cover", "icon", "logo",
 )  # fmt: skip
 """Page furniture that also stands after a caption without an ellipsis: "... image"."""
 
@@ -128,6 +131,20 @@ COVER_LEADS: Final = (
 )  # fmt: skip
 """What stands before a book's title in its cover image's alt text: "Cover image of The
 Harbour Keeper by Jane Roe"."""
+
+IMAGE_LEADS: Final = (
+    "avatar for", "avatar of", "gravatar for", "image of", "image for", "photo of",
+    "picture of", "portrait of", "headshot of", "logo of", "logo for", "icon of", "icon for",
+    "thumbnail of", "thumbnail for", "profile picture of", "profile photo of",
+    "foto de", "foto von", "bild von", "photo de", "image de", "logo de",
+)  # fmt: skip
+"""What starts an image's alt text: "Avatar for Jane Roe", "Photo of the harbour wall"."""
+
+IMAGE_NAMES: Final = (
+    "image", "logo", "icon", "avatar", "thumbnail", "headshot", "featured image",
+    "cover image", "book cover", "profile picture", "profile photo",
+)  # fmt: skip
+"""What ends an image's alt text: "Acme Registration Forms logo", "... Convertible image"."""
 
 
 def _alternation(words: tuple[str, ...]) -> str:
@@ -252,6 +269,23 @@ def _trailing_words() -> frozenset[str]:
 def _leading_words() -> frozenset[str]:
     firsts = (*LEAD_LABELS, *COVER_LEADS, "share")
     return frozenset(phrase.split()[0].casefold() for phrase in firsts)
+
+
+_IMAGE_LEADS: Final = tuple(f"{lead} " for lead in (*IMAGE_LEADS, *COVER_LEADS))
+_IMAGE_NAMES: Final = tuple(f" {name}" for name in IMAGE_NAMES)
+
+
+def is_image_label(line: str) -> bool:
+    """Whether ``line`` (one line, single spaces) names an image: an alt text such as
+    "Avatar for Jane Roe" or "Acme Forms logo", which says nothing new when printed again.
+
+    >>> is_image_label("Avatar for Jane Roe"), is_image_label("Harbour Forms Logo")
+    (True, True)
+    >>> is_image_label("Logo"), is_image_label("Photo of the day is in")
+    (False, True)
+    """
+    folded = line.casefold()
+    return folded.startswith(_IMAGE_LEADS) or folded.endswith(_IMAGE_NAMES)
 
 
 _LAST_WORDS: Final = _trailing_words()

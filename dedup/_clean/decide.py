@@ -52,7 +52,7 @@ from typing import Final
 
 from .candidates import minor_units, transparent_units
 from .config import CleanConfig
-from .credits import strip_frame
+from .credits import is_image_label, strip_frame
 from .normalize import Keys, normalize_text
 from .types import Candidates, Decision, Kind, Match, Position, Rule
 from .verify import Verification
@@ -188,11 +188,8 @@ class _Decider:
         group, page = self.group, self.page
         for j in range(len(self.texts)):
             if transparent[j]:
-                if page and j and group[j] == group[j - 1] and self._short_twin(j):
-                    self.removed[j] = Decision(
-                        j, j - 1, 1.0, _exact_rule(self.keys, j - 1, j), "adjacent"
-                    )
-                    self.referenced.add(j - 1)
+                if page and group[j] != j:
+                    self._short_copy(j)
                 self.since_prev += 1
                 self.since_major += 1
                 continue
@@ -209,6 +206,20 @@ class _Decider:
                 self.referenced.add(kept)
             self.last_seen = j
         return self.removed
+
+    def _short_copy(self, j: int) -> None:
+        """Remove ``j``, a unit too short for the other rules, when it is a short twin of
+        the unit before or an image's alt text printed again ("Acme logo")."""
+        position: Position = "adjacent"
+        if self._short_twin(j):
+            i = j - 1
+        elif self._image_label(j) and self.group[j] not in self.removed:
+            i = self.group[j]  # short units are never kept, never removed but here
+            position = self._where(i, j)
+        else:
+            return
+        self.removed[j] = Decision(j, i, 1.0, _exact_rule(self.keys, i, j), position)
+        self.referenced.add(i)
 
     def _short_twin(self, j: int) -> bool:
         """A short line of two or more words printed twice in a row ("Kia EV3" as image
@@ -492,8 +503,7 @@ class _Decider:
         between = [k for k in range(i + 1, j) if not self.transparent[k]]
         raws = self.keys.raws
         return all(
-            (n := len(raws[k].split())) <= _MAX_ATTRIBUTE_WORDS and 2 * n <= words
-            for k in between
+            (n := len(raws[k].split())) <= _MAX_ATTRIBUTE_WORDS and 2 * n <= words for k in between
         )
 
     def _gap_pair(self, i: int, j: int) -> bool:
@@ -504,6 +514,8 @@ class _Decider:
         rep = self.group_rep.get(self.group[j])
         if rep is not None and rep == self.title and self.keys.kind(j) in _TITLE_KINDS:
             return rep, 1.0, _exact_rule(self.keys, rep, j), "distant"
+        if rep is not None and self._image_label(j):
+            return rep, 1.0, _exact_rule(self.keys, rep, j), self._where(rep, j)
         if rep is None or self.keys.words(j) < self.config.min_distant_words:
             return None
         if self.group[j] in self.templated or not self._sentence_end(j):
@@ -556,6 +568,12 @@ class _Decider:
     # -- helpers -----------------------------------------------------------------------
     def _structure(self, j: int) -> bool:
         return self.config.protect_structure and self.keys.kind(j) is not Kind.TEXT
+
+    def _image_label(self, j: int) -> bool:
+        """An image's alt text of two or more words ("Avatar for Jane Roe", "Acme Forms
+        logo"): printed again, under every comment or card, it says nothing new."""
+        words = self.keys.raws[j].split()
+        return len(words) > 1 and is_image_label(" ".join(words))
 
     def _answer(self, j: int) -> bool:
         """Whether ``j`` stands right after a question: one answer under two questions of
