@@ -528,9 +528,10 @@ class _Decider:
 
     def _teaser(self, j: int) -> _Found | None:
         """A teaser cut short with an ellipsis whose words begin a kept unit; its last
-        word may be cut too ("... the Update Ass...")."""
+        word may be cut too ("... the Update Ass..."). Of any kind: a cut copy of a
+        labelled or number-heavy line is no meant repeat either."""
         raw = self.keys.raws[j].rstrip()
-        if not raw.endswith(_ELLIPSIS) or not self._caption_like(j):
+        if not raw.endswith(_ELLIPSIS):
             return None
         text = self.texts[j]
         if text.count(" ") + 1 < _MIN_TEASER_WORDS:
