@@ -45,7 +45,8 @@ every guard, or a part of the kept copy's words in their order. Where it may sta
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from itertools import pairwise, repeat
 from typing import Final
@@ -115,6 +116,9 @@ _MONTHS: Final = frozenset((
 """A date after a title: month names and numbers ("november 19 2019", "19 nov 2019")."""
 _MIN_CONTAINED_WORDS: Final = 6
 _MIN_CONTAINED_SHARE: Final = 0.6
+_MIN_CARD_TITLE_WORDS: Final = 5
+_MIN_CARD_REST_WORDS: Final = 3
+"""A title glued to its teaser's summary has five words or more, and the summary three."""
 _MIN_TEASER_WORDS: Final = 4
 _TEASER_HEAD: Final = 3
 _TEASER_CANDIDATES: Final = 16
@@ -171,6 +175,7 @@ class _Decider:
         # every teaser ends in an ellipsis (_ELLIPSIS)
         raws = "\n".join(keys.raws)
         self.teasers = "..." in raws or "\u2026" in raws
+        self.headed_by = _headed_by(self.texts, _MIN_CARD_TITLE_WORDS) if self.page else {}
         self.in_run = (
             _copy_runs(keys, self.group, config, self.templated, self.minor, self.transparent)
             if config.scope != "adjacent"
@@ -296,6 +301,7 @@ class _Decider:
                 or self._gap(j)
                 or (self._distant(j) if self.group[j] in self.group_rep else None)
                 or (self._teaser(j) if self.teasers else None)
+                or (self._title_of_card(j) if j in self.headed_by else None)
             )
         if found is None and self.config.scope == "document":
             found = self._anywhere(j)
@@ -545,6 +551,30 @@ class _Decider:
                 return i, round(len(text) / len(longer), 4), Rule.CONTAINED, self._where(i, j)
         return None
 
+    def _title_of_card(self, j: int) -> _Found | None:
+        """A title printed again after a teaser card that glued it to its summary ("With
+        shattered dreams, deportees return home" / "With shattered dreams, deportees
+        return home NEW DELHI: Their American dream..."): ``j`` is the first words of a
+        kept unit, and what follows them there starts a new sentence or block (a capital,
+        a digit or a sign), not the rest of a sentence that merely starts with a heading's
+        words ("Climate change" / "Climate change is ...")."""
+        if self.group[j] in self.templated:
+            return None  # printed under every item ("All reviews below are from G2.")
+        if not self._caption_like(j):
+            return None
+        text = " ".join(self.keys.raws[j].split())
+        for i in reversed(self.headed_by[j]):
+            if i in self.removed or not self._caption_like(i):
+                continue
+            longer = " ".join(self.keys.raws[i].split())
+            if not longer.startswith(text + " "):
+                continue
+            rest = longer[len(text) + 1 :]
+            if rest[0].islower() or rest.count(" ") + 1 < _MIN_CARD_REST_WORDS:
+                continue
+            return i, _share(self.texts[j], self.texts[i]), Rule.CONTAINED, self._where(i, j)
+        return None
+
     def _anywhere(self, j: int) -> _Found | None:
         """``scope="document"``: an exact or verified near copy anywhere before."""
         if self._structure(j):
@@ -638,6 +668,35 @@ def _templated(group: tuple[int, ...]) -> frozenset[int]:
         last[g] = j
         places[g] = places.get(g, 0) + 1
     return frozenset(g for g, n in places.items() if n >= 3)
+
+
+def _headed_by(texts: Sequence[str], least: int) -> dict[int, list[int]]:
+    """Unit of ``least`` words or more -> the nearest earlier units (at most
+    ``_TEASER_CANDIDATES``) whose keys start with its key and a space. The keys that start
+    with ``key + " "`` sort together, before ``key + "!"``: one sort and two bisections
+    per key find them.
+
+    >>> _headed_by(["a b c", "x", "a b", "a bc", "a b c d", "a b"], 2)
+    {2: [0], 5: [0, 4]}
+    """
+    keys = sorted(set(texts))
+    where: dict[str, list[int]] = {}
+    for u, text in enumerate(texts):
+        where.setdefault(text, []).append(u)
+    found: dict[int, list[int]] = {}
+    for key, units in where.items():
+        if key.count(" ") + 1 < least:
+            continue
+        lo = bisect_left(keys, key + " ")
+        hi = bisect_left(keys, key + "!", lo)
+        if lo == hi:
+            continue  # no key starts with this one
+        longer = sorted(u for other in keys[lo:hi] for u in where[other])
+        for j in units:
+            earlier = longer[: bisect_left(longer, j)][-_TEASER_CANDIDATES:]
+            if earlier:
+                found[j] = earlier
+    return found
 
 
 def _share(short: str, long: str) -> float:
