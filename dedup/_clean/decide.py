@@ -44,8 +44,8 @@ every guard, or a part of the kept copy's words in their order. Where it may sta
 
 from __future__ import annotations
 
-from collections import Counter, deque
 from bisect import bisect_left
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 from itertools import pairwise, repeat
