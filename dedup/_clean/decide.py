@@ -28,7 +28,9 @@ every guard, or a part of the kept copy's words in their order. Where it may sta
   through the article. Headings count only when the earlier copies stand in the same
   order too, and the block holds a sentence or caption or at least twelve headings (a
   menu printed again in the footer, not a table of contents and its headings) or four
-  headings printed twice in a row. Lines printed in three or more places do not count.
+  headings printed twice in a row. Lines printed in three or more places do not count,
+  unless the block has eight lines or more and a sentence (a contents list and a
+  newsletter box printed twice, whose entries are also the section headings).
   A block printed again loosely counts too: at least four neighbouring lines of five
   words or more on average, each repeating a different line whose earlier copies stand
   close together in any order (related headlines printed again without their dates);
@@ -73,6 +75,10 @@ _MAX_BETWEEN: Final = 2
 _MIN_HEADING_BLOCK: Final = 12
 """Headings alone count as a block printed twice from this many in the same order on: a
 menu printed again in the footer (a table of contents is not printed twice in a row)."""
+_MIN_SHARED_BLOCK: Final = 8
+"""A block printed again in the same order counts with lines printed in three or more places
+from this many lines on, when a sentence or caption is in it: a contents list and
+newsletter box printed twice, whose entries are also the section headings."""
 _MIN_DOUBLED_BLOCK: Final = 4
 """Headings printed twice in a row count as a block from this many on."""
 _SAME_PLACE: Final = 2
@@ -771,6 +777,8 @@ def _copy_runs(
             members.update(run)
     for block in _block_runs(keys, group, chained, config, transparent):
         run = [j for j in block if group[j] not in templated]
+        if len(block) >= _MIN_SHARED_BLOCK and any(_is_text(keys, j) for j in block):
+            run = block  # its lines stand elsewhere too, but the whole block is printed twice
         if len(run) < config.min_run:
             continue
         long_block = len(run) >= _MIN_HEADING_BLOCK or (
