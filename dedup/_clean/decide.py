@@ -66,6 +66,7 @@ _NEVER_REMOVED: Final = frozenset({Kind.CODE, Kind.TABLE})
 _CAPTION_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.FRAGMENT})
 """Kinds that captions, alt texts and sentences have: they may be copies at a gap."""
 _BLOCK_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING})
+_FIELD_KINDS: Final = frozenset({Kind.FIELD, Kind.DATA})
 """Kinds that count in a block printed twice when the earlier copies are in order too."""
 
 _Found = tuple[int, float, Rule, Position]
@@ -322,13 +323,25 @@ class _Decider:
             # Structure repeats on purpose ("- cotton" under every product): only a copy
             # with nothing at all between it and its twin is taken for a scraping artefact.
             structure = self.config.protect_structure and keys.kind(j) is not Kind.TEXT
-            if structure and (between or keys.kind(prev) in _NEVER_REMOVED):
+            if structure and (
+                (between and not self._long_field(j)) or keys.kind(prev) in _NEVER_REMOVED
+            ):
                 return None
             return prev, 1.0, _exact_rule(keys, prev, j), "adjacent"
         m = self.verified.check(prev, j)
         if m is not None:
             return prev, m.similarity, m.rule, "adjacent"
         return None
+
+    def _long_field(self, j: int) -> bool:
+        """A headline behind a kicker or with many numbers ("Deal Alert: Save $50 on the
+        Harbour 5 speaker"): as long as a sentence, so its copy behind an image label is
+        a copy, not a spec line repeated per product ("Price: $3")."""
+        return (
+            self.keys.kind(j) in _FIELD_KINDS
+            and self.keys.words(j) >= _MIN_GAP_WORDS
+            and self.group[j] not in self.templated
+        )
 
     def _gap(self, j: int) -> _Found | None:
         """A copy of one of the last ``window`` kept units, with lines in between, or a
