@@ -65,9 +65,11 @@ __all__ = ["decide"]
 _NEVER_REMOVED: Final = frozenset({Kind.CODE, Kind.TABLE})
 _CAPTION_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.FRAGMENT})
 """Kinds that captions, alt texts and sentences have: they may be copies at a gap."""
-_BLOCK_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING})
+_BLOCK_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.FRAGMENT})
+"""Kinds that count in a block printed twice when the earlier copies are in order too (a
+fragment: a menu entry such as "e-Signature & Workflow")."""
 _FIELD_KINDS: Final = frozenset({Kind.FIELD, Kind.DATA})
-"""Kinds that count in a block printed twice when the earlier copies are in order too."""
+"""Kinds of headlines behind a kicker label or with many numbers, when long enough."""
 
 _Found = tuple[int, float, Rule, Position]
 
