@@ -128,6 +128,10 @@ _MIN_CONTAINED_SHARE: Final = 0.6
 _MIN_CARD_TITLE_WORDS: Final = 5
 _MIN_CARD_REST_WORDS: Final = 3
 """A title glued to its teaser's summary has five words or more, and the summary three."""
+_CARD_LOOKAHEAD: Final = 3
+_MAX_CARD_TITLE_WORDS: Final = 20
+"""A card's copy is followed by this many units that are no paragraph: none ends like a
+sentence or is longer than a long headline."""
 _MIN_TEASER_WORDS: Final = 4
 _TEASER_HEAD: Final = 3
 _TEASER_CANDIDATES: Final = 16
@@ -541,7 +545,7 @@ class _Decider:
         rep = self.group_rep.get(self.group[j])
         if rep is not None and rep == self.title and self.keys.kind(j) in _TITLE_KINDS:
             return rep, 1.0, _exact_rule(self.keys, rep, j), "distant"
-        if rep is not None and self._image_label(j):
+        if rep is not None and (self._image_label(j) or self._card_again(j)):
             return rep, 1.0, _exact_rule(self.keys, rep, j), self._where(rep, j)
         if rep is None or self.keys.words(j) < self.config.min_distant_words:
             return None
@@ -620,6 +624,31 @@ class _Decider:
     # -- helpers -----------------------------------------------------------------------
     def _structure(self, j: int) -> bool:
         return self.config.protect_structure and self.keys.kind(j) is not Kind.TEXT
+
+    def _card_again(self, j: int) -> bool:
+        """A headline printed again as a card: as the link, the image's alt text and its
+        title, one after another ("Mayor vows to fight the cuts" three times in a row).
+        A table of contents entry, a spec line or a heading is not printed so."""
+        group = self.group
+        if self.keys.words(j) < _MIN_CARD_TITLE_WORDS or group[j] in self.templated:
+            return False
+        n = len(group)
+        last, after = self.last_seen, self._first_after(j, n)
+        in_place = (last >= 0 and group[last] == group[j]) or (
+            after < n and group[after] == group[j]
+        )
+        if not in_place or self.keys.kind(j) not in _TITLE_KINDS:
+            return False  # a kicker may stand before it ("Mayor: ...")
+        while after < n and group[after] == group[j]:
+            after = self._first_after(after, n)
+        # a list of cards goes on with more titles; a section heading, with its paragraphs
+        for _ in range(_CARD_LOOKAHEAD):
+            if after >= n:
+                break
+            if self._sentence_end(after) or self.keys.words(after) > _MAX_CARD_TITLE_WORDS:
+                return False
+            after = self._first_after(after, n)
+        return True
 
     def _image_label(self, j: int) -> bool:
         """An image's alt text of two or more words ("Avatar for Jane Roe", "Acme Forms
