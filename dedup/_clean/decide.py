@@ -466,7 +466,12 @@ class _Decider:
                 kind is Kind.HEADING and (framed or self._card_title(i, j))
             ):
                 return None  # a heading far off or a fragment: a TOC entry, a command
-            if kind is Kind.TEXT and not framed and self._contents_entry(i, j):
+            if (
+                kind is Kind.TEXT
+                and not framed
+                and self._contents_entry(i, j)
+                and not self._attributes_between(i, j)  # a card's attributes, not entries
+            ):
                 return None
             return i, 1.0, rule, self._where(i, j)
         share = _contained(texts[j], texts[i])
