@@ -99,6 +99,8 @@ _MIN_HEADLINE_WORDS: Final = 5
 """A loose block only counts with this many lines, of this many words on average:
 headlines of related articles, not short feature or service names."""
 _MIN_TITLE_WORDS: Final = 5
+_BREADCRUMB_MARKS: Final = (" > ", " \u00bb ", " \u203a ")
+_MAX_STEP_WORDS: Final = 3
 _TITLE_COPIES: Final = 3
 _SENTENCE_STOPS: Final = (".", "\u3002", "!", "\uff01")
 _TITLE_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.QUESTION, Kind.LABEL, Kind.FIELD})
@@ -690,7 +692,15 @@ def _title(keys: Keys, group: tuple[int, ...], transparent: list[bool]) -> int:
     least ``_MIN_TITLE_WORDS`` words, does not end like a sentence and does not start a
     list of headings (a table of contents); else -1. Printed again as image alt text, in a
     promo box or a related link, it is never new information."""
-    first = [j for j, skip in enumerate(transparent) if not skip][:2]
+    # the first two units, but for breadcrumbs ("Blog > Nutrition > Meal plans") and
+    # copies of the first
+    first: list[int] = []
+    for j, skip in enumerate(transparent):
+        if skip or (first and group[j] == group[first[0]]) or _breadcrumb(keys.raws[j]):
+            continue
+        first.append(j)
+        if len(first) == 2:
+            break
     if not first or keys.kind(first[0]) not in _TITLE_KINDS:
         return -1
     if keys.raws[first[0]].rstrip().endswith(_SENTENCE_STOPS):
@@ -703,6 +713,20 @@ def _title(keys: Keys, group: tuple[int, ...], transparent: list[bool]) -> int:
     if toc and sum(1 for g in group if g == first[0]) < _TITLE_COPIES:
         return -1
     return first[0]
+
+
+def _breadcrumb(raw: str) -> bool:
+    """Whether a line is a breadcrumb trail: two or more short steps between ``>``, ``»``
+    or ``›`` ("Blog > Nutrition > Meal plans", "Home » Science Fiction").
+
+    >>> _breadcrumb("Blog > Nutrition > Meal Plans"), _breadcrumb("Tide > 2 m at noon on the quay")
+    (True, False)
+    """
+    for mark in _BREADCRUMB_MARKS:
+        if mark in raw:
+            steps = raw.split(mark)
+            return all(0 < len(step.split()) <= _MAX_STEP_WORDS for step in steps)
+    return False
 
 
 def _templated(group: tuple[int, ...]) -> frozenset[int]:
