@@ -717,10 +717,13 @@ def _title(keys: Keys, group: tuple[int, ...], transparent: list[bool]) -> int:
 
 def _breadcrumb(raw: str) -> bool:
     """Whether a line is a breadcrumb trail: two or more short steps between ``>``, ``»``
-    or a single right-pointing angle quote ("Blog > Nutrition > Meal plans", "Home » Science Fiction").
+    or a single right-pointing angle quote ("Blog > Nutrition > Meal plans", "Home »
+    Science Fiction").
 
-    >>> _breadcrumb("Blog > Nutrition > Meal Plans"), _breadcrumb("Tide > 2 m at noon on the quay")
-    (True, False)
+    >>> _breadcrumb("Blog > Nutrition > Meal Plans")
+    True
+    >>> _breadcrumb("Tide > 2 m at noon on the quay")
+    False
     """
     for mark in _BREADCRUMB_MARKS:
         if mark in raw:
