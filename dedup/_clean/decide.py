@@ -125,6 +125,7 @@ _MONTHS: Final = frozenset((
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
 ))  # fmt: skip
 """A date after a title: month names and numbers ("november 19 2019", "19 nov 2019")."""
+_DATE_LEADS: Final = frozenset(("for", "in", "of"))
 _MIN_CONTAINED_WORDS: Final = 6
 _MIN_CONTAINED_SHARE: Final = 0.6
 _MIN_CARD_TITLE_WORDS: Final = 5
@@ -425,7 +426,7 @@ class _Decider:
                 return None  # only a list number goes before
         else:
             return None
-        if len(extra) > _MAX_DATE_WORDS or not all(w.isdigit() or w in _MONTHS for w in extra):
+        if not _dated(" ".join(extra)):
             return None
         return prev, _share(text, kept), Rule.CONTAINED, "adjacent"
 
@@ -589,7 +590,8 @@ class _Decider:
         return home NEW DELHI: Their American dream..."): ``j`` is the first words of a
         kept unit, and what follows them there starts a new sentence or block (a capital,
         a digit or a sign), not the rest of a sentence that merely starts with a heading's
-        words ("Climate change" / "Climate change is ...")."""
+        words ("Climate change" / "Climate change is ..."). Or the headline without its
+        year ("The Best Harbour Speakers for 2026" / "The Best Harbour Speakers")."""
         if self.group[j] in self.templated:
             return None  # printed under every item ("All reviews below are from G2.")
         if not self._caption_like(j):
@@ -602,7 +604,10 @@ class _Decider:
             if not longer.startswith(text + " "):
                 continue
             rest = longer[len(text) + 1 :]
-            if rest[0].islower() or rest.count(" ") + 1 < _MIN_CARD_REST_WORDS:
+            headline_year = i == self.title and _dated(self.texts[i][len(self.texts[j]) + 1 :])
+            if not headline_year and (
+                rest[0].islower() or rest.count(" ") + 1 < _MIN_CARD_REST_WORDS
+            ):
                 continue
             return i, _share(self.texts[j], self.texts[i]), Rule.CONTAINED, self._where(i, j)
         return None
@@ -713,6 +718,19 @@ def _title(keys: Keys, group: tuple[int, ...], transparent: list[bool]) -> int:
     if toc and sum(1 for g in group if g == first[0]) < _TITLE_COPIES:
         return -1
     return first[0]
+
+
+def _dated(key: str) -> bool:
+    """Whether a key is a date or count after a title: month names and numbers
+    ("november 19 2019", "19 nov 2019"), perhaps after "for", "in" or "of" ("for 2026").
+
+    >>> _dated("november 19 2019"), _dated("for 2026"), _dated("for beginners")
+    (True, True, False)
+    """
+    words = key.split(" ")
+    if len(words) > 1 and words[0] in _DATE_LEADS:
+        words = words[1:]
+    return len(words) <= _MAX_DATE_WORDS and all(w.isdigit() or w in _MONTHS for w in words)
 
 
 def _breadcrumb(raw: str) -> bool:
