@@ -70,6 +70,9 @@ _BLOCK_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.FRAGMENT})
 fragment: a menu entry such as "e-Signature & Workflow")."""
 _FIELD_KINDS: Final = frozenset({Kind.FIELD, Kind.DATA})
 """Kinds of headlines behind a kicker label or with many numbers, when long enough."""
+_MIN_GAP_FIELD_WORDS: Final = 10
+"""Such a headline counts at a gap from this many words: a pick's "Firm feel: Hybrid
+Natural Mattress" stays."""
 
 _Found = tuple[int, float, Rule, Position]
 
@@ -133,8 +136,8 @@ _MIN_CARD_REST_WORDS: Final = 3
 """A title glued to its teaser's summary has five words or more, and the summary three."""
 _CARD_LOOKAHEAD: Final = 3
 _MAX_CARD_TITLE_WORDS: Final = 20
-"""A card's copy is followed by this many units that are no paragraph: none ends like a
-sentence or is longer than a long headline."""
+"""A card's copy is followed by this many units that are no paragraph: none ends with a
+full stop or is longer than a long headline."""
 _MIN_TEASER_WORDS: Final = 4
 _TEASER_HEAD: Final = 3
 _TEASER_CANDIDATES: Final = 16
@@ -342,13 +345,13 @@ class _Decider:
             return prev, m.similarity, m.rule, "adjacent"
         return None
 
-    def _long_field(self, j: int) -> bool:
+    def _long_field(self, j: int, least: int = _MIN_GAP_WORDS) -> bool:
         """A headline behind a kicker or with many numbers ("Deal Alert: Save $50 on the
         Harbour 5 speaker"): as long as a sentence, so its copy behind an image label is
         a copy, not a spec line repeated per product ("Price: $3")."""
         return (
             self.keys.kind(j) in _FIELD_KINDS
-            and self.keys.words(j) >= _MIN_GAP_WORDS
+            and self.keys.words(j) >= least
             and self.group[j] not in self.templated
         )
 
@@ -466,7 +469,8 @@ class _Decider:
                 return None
             kind = self.keys.kind(j)
             if kind is not Kind.TEXT and not (
-                kind is Kind.HEADING and (framed or self._card_title(i, j))
+                (kind is Kind.HEADING and (framed or self._card_title(i, j)))
+                or self._long_field(j, _MIN_GAP_FIELD_WORDS)
             ):
                 return None  # a heading far off or a fragment: a TOC entry, a command
             if (
@@ -546,7 +550,16 @@ class _Decider:
         )
 
     def _gap_pair(self, i: int, j: int) -> bool:
-        return self._caption_like(j) and self._caption_like(i) and not self._answer(j)
+        """Whether ``i`` and ``j`` may be copies at a gap: captions, or long headlines
+        behind a kicker; the kept one may have a colon the copy has not ("Harbour Guide:
+        Six Walks" / "Harbour Guide Six Walks"); no answer to a question."""
+        if self._answer(j):
+            return False
+        if self._long_field(j, _MIN_GAP_FIELD_WORDS):
+            return self.group[i] == self.group[j]
+        if not self._caption_like(j):
+            return False
+        return self._caption_like(i) or self.group[i] == self.group[j]
 
     def _distant(self, j: int) -> _Found | None:
         """An exact copy of a long sentence-like unit anywhere before, or of the headline."""
@@ -657,7 +670,8 @@ class _Decider:
         for _ in range(_CARD_LOOKAHEAD):
             if after >= n:
                 break
-            if self._sentence_end(after) or self.keys.words(after) > _MAX_CARD_TITLE_WORDS:
+            raw = self.keys.raws[after].rstrip()  # a headline may ask a question
+            if raw.endswith(_SENTENCE_STOPS) or self.keys.words(after) > _MAX_CARD_TITLE_WORDS:
                 return False
             after = self._first_after(after, n)
         return True
