@@ -70,6 +70,10 @@ _BLOCK_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.FRAGMENT})
 fragment: a menu entry such as "e-Signature & Workflow")."""
 _FIELD_KINDS: Final = frozenset({Kind.FIELD, Kind.DATA})
 """Kinds of headlines behind a kicker label or with many numbers, when long enough."""
+_MIN_DISTANT_HEADLINE_WORDS: Final = 12
+"""A headline (no full stop) printed again anywhere counts from this many words: a long
+related-story title, not a section heading or a spec line (at ten words two article
+pages' contents entries went)."""
 _MIN_GAP_FIELD_WORDS: Final = 10
 """Such a headline counts at a gap from this many words: a pick's "Firm feel: Hybrid
 Natural Mattress" stays."""
@@ -562,7 +566,8 @@ class _Decider:
         return self._caption_like(i) or self.group[i] == self.group[j]
 
     def _distant(self, j: int) -> _Found | None:
-        """An exact copy of a long sentence-like unit anywhere before, or of the headline."""
+        """An exact copy of a long sentence-like unit anywhere before, or of a very long
+        headline-like one, or of the page's headline, an image's alt text or a card."""
         rep = self.group_rep.get(self.group[j])
         if rep is not None and rep == self.title and self.keys.kind(j) in _TITLE_KINDS:
             return rep, 1.0, _exact_rule(self.keys, rep, j), "distant"
@@ -570,8 +575,12 @@ class _Decider:
             return rep, 1.0, _exact_rule(self.keys, rep, j), self._where(rep, j)
         if rep is None or self.keys.words(j) < self.config.min_distant_words:
             return None
-        if self.group[j] in self.templated or not self._sentence_end(j):
+        if self.group[j] in self.templated:
             return None
+        if not self._sentence_end(j) and (
+            self.keys.words(j) < _MIN_DISTANT_HEADLINE_WORDS or self._contents_entry(rep, j)
+        ):
+            return None  # a long headline printed again, not a contents entry's heading
         if not self._sentence_like(j) or not self._sentence_like(rep):
             return None
         if self._answer(j):
