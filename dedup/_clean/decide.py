@@ -38,10 +38,15 @@ every guard, or a part of the kept copy's words in their order. Where it may sta
   not count.
 * ``distant`` (scope ``"page"``): an exact copy of a sentence-like text unit of at least
   ``min_distant_words`` words anywhere before (a lead caption printed again in the body,
-  a paragraph printed again after an advert), unless it answers a question (the same
-  answer under two questions of an FAQ); an exact copy of the headline, however often;
-  and a teaser ending in an ellipsis whose words begin a kept unit ("On Monday the council
-  decided to..."). With ``scope="document"``, any exact or near copy anywhere before.
+  a paragraph printed again after an advert, one caption under every photo of a
+  gallery), unless it answers a question (the same answer under two questions of an FAQ)
+  or is a question printed in three or more places; a headline-like unit of twelve words
+  or more that is not a contents entry; an exact copy of the headline, however often, or
+  of an image's alt text ("Avatar for Jane Roe"); a headline printed again as a card
+  (link, alt text and title in a row, in a list of cards); a teaser ending in an
+  ellipsis whose words begin a kept unit ("On Monday the council decided to..."); and a
+  title printed again after a teaser card glued it to its summary, or the headline
+  without its year. With ``scope="document"``, any exact or near copy anywhere before.
 """
 
 from __future__ import annotations
@@ -575,8 +580,12 @@ class _Decider:
             return rep, 1.0, _exact_rule(self.keys, rep, j), self._where(rep, j)
         if rep is None or self.keys.words(j) < self.config.min_distant_words:
             return None
-        if self.group[j] in self.templated:
-            return None
+        if self.group[j] in self.templated and (
+            not self._sentence_end(j) or self.keys.raws[j].rstrip().endswith("?")
+        ):
+            return None  # under every item; but a long sentence (one caption on every
+            # photo of a gallery, a banner in every menu) is said once, unless it asks
+            # the same question of several people
         if not self._sentence_end(j) and (
             self.keys.words(j) < _MIN_DISTANT_HEADLINE_WORDS or self._contents_entry(rep, j)
         ):
