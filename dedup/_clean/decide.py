@@ -814,7 +814,7 @@ def _headed_by(texts: Sequence[str], least: int) -> dict[int, list[int]]:
     keys = sorted(set(texts))
     heads = [
         a
-        for a, b in zip(keys, keys[1:])
+        for a, b in pairwise(keys)
         if b.startswith(a) and b[len(a) : len(a) + 1] == " " and a.count(" ") + 1 >= least
     ]
     if not heads:
@@ -828,85 +828,6 @@ def _headed_by(texts: Sequence[str], least: int) -> dict[int, list[int]]:
         hi = bisect_left(keys, key + "!", lo)
         longer = sorted(u for other in keys[lo:hi] for u in where[other])
         for j in where[key]:
-            earlier = longer[: bisect_left(longer, j)][-_TEASER_CANDIDATES:]
-            if earlier:
-                found[j] = earlier
-    return found
-
-
-def _dated(key: str) -> bool:
-    """Whether a key is a date or count after a title: month names and numbers
-    ("november 19 2019", "19 nov 2019"), perhaps after "for", "in" or "of" ("for 2026").
-
-    >>> _dated("november 19 2019"), _dated("for 2026"), _dated("for beginners")
-    (True, True, False)
-    """
-    words = key.split(" ")
-    if len(words) > 1 and words[0] in _DATE_LEADS:
-        words = words[1:]
-    return len(words) <= _MAX_DATE_WORDS and all(w.isdigit() or w in _MONTHS for w in words)
-
-
-def _breadcrumb(raw: str) -> bool:
-    """Whether a line is a breadcrumb trail: two or more short steps between ``>``, ``»``
-    or a single right-pointing angle quote ("Blog > Nutrition > Meal plans", "Home »
-    Science Fiction").
-
-    >>> _breadcrumb("Blog > Nutrition > Meal Plans")
-    True
-    >>> _breadcrumb("Tide > 2 m at noon on the quay")
-    False
-    """
-    for mark in _BREADCRUMB_MARKS:
-        if mark in raw:
-            steps = raw.split(mark)
-            return all(0 < len(step.split()) <= _MAX_STEP_WORDS for step in steps)
-    return False
-
-
-def _templated(group: tuple[int, ...]) -> frozenset[int]:
-    """Groups whose copies stand in three or more places, each with at least two other
-    units before the next: a line printed under every item ("Compare deals with ..."),
-    not a caption and its alt text."""
-    many = {g for g, n in Counter(group).items() if n >= 3}
-    if not many:
-        return frozenset()  # no text printed three times
-    last: dict[int, int] = {}
-    places: dict[int, int] = {}
-    for j, g in enumerate(group):
-        if g not in many:
-            continue
-        if g in last and j - last[g] <= _SAME_PLACE:
-            last[g] = j
-            continue
-        last[g] = j
-        places[g] = places.get(g, 0) + 1
-    return frozenset(g for g, n in places.items() if n >= 3)
-
-
-def _headed_by(texts: Sequence[str], least: int) -> dict[int, list[int]]:
-    """Unit of ``least`` words or more -> the nearest earlier units (at most
-    ``_TEASER_CANDIDATES``) whose keys start with its key and a space. The keys that start
-    with ``key + " "`` sort together, before ``key + "!"``: one sort and two bisections
-    per key find them.
-
-    >>> _headed_by(["a b c", "x", "a b", "a bc", "a b c d", "a b"], 2)
-    {2: [0], 5: [0, 4]}
-    """
-    keys = sorted(set(texts))
-    where: dict[str, list[int]] = {}
-    for u, text in enumerate(texts):
-        where.setdefault(text, []).append(u)
-    found: dict[int, list[int]] = {}
-    for key, units in where.items():
-        if key.count(" ") + 1 < least:
-            continue
-        lo = bisect_left(keys, key + " ")
-        hi = bisect_left(keys, key + "!", lo)
-        if lo == hi:
-            continue  # no key starts with this one
-        longer = sorted(u for other in keys[lo:hi] for u in where[other])
-        for j in units:
             earlier = longer[: bisect_left(longer, j)][-_TEASER_CANDIDATES:]
             if earlier:
                 found[j] = earlier
