@@ -811,12 +811,8 @@ def _headed_by(texts: Sequence[str], least: int) -> dict[int, list[int]]:
     >>> _headed_by(["a b c", "x", "a b", "a bc", "a b c d", "a b"], 2)
     {2: [0], 5: [0, 4]}
     """
-    keys = sorted(set(texts))
-    heads = [
-        a
-        for a, b in pairwise(keys)
-        if b.startswith(a) and b[len(a) : len(a) + 1] == " " and a.count(" ") + 1 >= least
-    ]
+    keys = sorted({text for text in texts if text.count(" ") + 1 >= least})
+    heads = [a for a, b in pairwise(keys) if b.startswith(a) and b[len(a) : len(a) + 1] == " "]
     if not heads:
         return {}
     where: dict[str, list[int]] = {}
