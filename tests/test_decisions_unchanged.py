@@ -6,7 +6,8 @@ The corpus, in groups of at most ``_CHUNK`` inputs:
 
 * ``articles``: the benchmark articles (``benchmarks.speed.articles(200)``), default options;
 * ``cleaned``: the same articles once cleaned (nothing left to remove), default options;
-* ``synthetic``: the labelled synthetic documents (``benchmarks.synthetic.generate``);
+* ``synthetic``: the labelled synthetic documents that ``python -m benchmarks synthetic``
+  scores (``benchmarks.synthetic.generate(7, 80)``);
 * ``cases``: every case of ``tests/cases/*.json``, with its options;
 * ``reliability``: the generated texts of ``tests/test_reliability.py``'s ``_corpus()``,
   with their configurations, and again with the default options;
@@ -65,7 +66,8 @@ def _cleaned() -> list[_Input]:
 def _synthetic() -> list[_Input]:
     from benchmarks.synthetic import generate
 
-    return [("\n".join(d.lines) + "\n", None, {}) for d in generate(7, 10)]
+    # the whole set that `python -m benchmarks synthetic` scores (seed 7, 80 per kind)
+    return [("\n".join(d.lines) + "\n", None, {}) for d in generate(7, 80)]
 
 
 def _cases() -> list[_Input]:

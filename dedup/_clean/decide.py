@@ -625,8 +625,8 @@ class _Decider:
         year ("The Best Harbour Speakers for 2026" / "The Best Harbour Speakers")."""
         if self.group[j] in self.templated:
             return None  # printed under every item ("All reviews below are from G2.")
-        if not self._caption_like(j):
-            return None
+        if self.keys.words(j) > _MAX_CARD_TITLE_WORDS or not self._caption_like(j):
+            return None  # a paragraph that begins a longer one is another paragraph
         text = " ".join(self.keys.raws[j].split())
         for i in reversed(self.headed_by[j]):
             if i in self.removed or not self._caption_like(i):
