@@ -491,9 +491,18 @@ class _Decider:
                 return None
             return i, 1.0, rule, self._where(i, j)
         share = _contained(texts[j], texts[i])
-        if share and self._gap_pair(i, j):
+        if share and self._gap_pair(i, j) and not self._in_contents(j):
             return i, share, Rule.CONTAINED, self._where(i, j)
         return None
+
+    def _in_contents(self, j: int) -> bool:
+        """Whether ``j`` stands in a table of contents: the units on either side of it are
+        titles printed again further on (their section headings)."""
+        before, after = self.last_seen, self._first_after(j, len(self.texts))
+        return all(
+            0 <= k < len(self.texts) and not self._sentence_end(k) and self._printed_twice(k)
+            for k in (before, after)
+        )
 
     def _card_title(self, i: int, j: int) -> bool:
         """A heading printed again a few lines on, as the image alt and the title of one
