@@ -47,7 +47,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Iterator
 from functools import cached_property
-from itertools import pairwise, repeat
+from itertools import pairwise
 from typing import Final
 
 from .candidates import minor_units, transparent_units
@@ -165,7 +165,7 @@ class _Decider:
         self.templated = _templated(self.group) if self.page else frozenset()
         # per unit, worked out once: key length, spaces in the key, minor, transparent
         self.lengths = lengths = list(map(len, self.texts))
-        self.spaces = list(map(str.count, self.texts, repeat(" ")))
+        self.spaces = keys.spaces
         self.minor = minor_units(lengths, self.spaces, config)
         self.transparent = transparent_units(lengths, config)
         # every teaser ends in an ellipsis (_ELLIPSIS)

@@ -14,7 +14,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Final
 
 import regex
@@ -77,7 +77,7 @@ class Keys:
     unit text, so a text repeated many times costs one computation).
     """
 
-    __slots__ = ("_frames", "_info", "_parts", "_shape", "raws", "texts")
+    __slots__ = ("_frames", "_info", "_parts", "_shape", "_words", "raws", "spaces", "texts")
 
     def __init__(
         self, texts: tuple[str, ...], raws: tuple[str, ...], frames: _Frames | None = None
@@ -88,13 +88,16 @@ class Keys:
         self._shape: dict[int, tuple[Kind, str]] = {}
         self._parts: dict[int, _Parts] = {}  # what shape() worked out, for info()
         self._frames = frames
+        self.spaces = list(map(str.count, texts, repeat(" ")))
+        """The spaces in each key: its words less one, but in scripts without spaces."""
+        self._words = _word_counts(texts, self.spaces)
 
     def __len__(self) -> int:
         return len(self.texts)
 
     def words(self, i: int) -> int:
         """Number of words of unit ``i`` (scripts without spaces: characters // 2)."""
-        return _words(self.texts[i])
+        return self._words[i]
 
     def info(self, i: int) -> Key:
         """Everything known about unit ``i``'s text."""
@@ -300,6 +303,17 @@ def _words(key: str) -> int:
     if key.isascii():
         return spaced
     return max(spaced, len(_SPACELESS.findall(key)) // 2)
+
+
+def _word_counts(texts: tuple[str, ...], spaces: list[int]) -> list[int]:
+    """:func:`_words` of every key, from its spaces: rules ask for the words of most units,
+    several times each, and counting them for all at once costs less."""
+    counts = [n + 1 for n in spaces]
+    if "" in texts or not all(map(str.isascii, texts)):
+        for k, key in enumerate(texts):
+            if not key or not key.isascii():
+                counts[k] = _words(key)
+    return counts
 
 
 def _key(key: str, parts: _Parts) -> Key:
