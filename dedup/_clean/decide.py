@@ -59,7 +59,6 @@ from .verify import Verification
 
 __all__ = ["decide"]
 
-_NEVER_REMOVED: Final = frozenset({Kind.CODE, Kind.TABLE})
 _CAPTION_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.FRAGMENT})
 """Kinds that captions, alt texts and sentences have: they may be copies at a gap."""
 _BLOCK_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING})
@@ -197,7 +196,7 @@ class _Decider:
                 self.since_major += 1
                 continue
             found = self._find(j)
-            if found is not None and protect and self.keys.kind(j) in _NEVER_REMOVED:
+            if found is not None and protect and self.keys.is_verbatim(j):
                 found = None
             if found is not None and self._says_more(j, found):
                 self._keep_instead(found, j)
@@ -298,8 +297,13 @@ class _Decider:
         if self.group[prev] == self.group[j]:
             # Structure repeats on purpose ("- cotton" under every product): only a copy
             # with nothing at all between it and its twin is taken for a scraping artefact.
-            structure = self.config.protect_structure and keys.kind(j) is not Kind.TEXT
-            if structure and (between or keys.kind(prev) in _NEVER_REMOVED):
+            # (The kind of j is asked last: a twin right after a line of text is a copy,
+            # whatever j looks like.)
+            if (
+                self.config.protect_structure
+                and (between or keys.is_verbatim(prev))
+                and keys.kind(j) is not Kind.TEXT
+            ):
                 return None
             return prev, 1.0, _exact_rule(keys, prev, j), "adjacent"
         m = self.verified.check(prev, j)

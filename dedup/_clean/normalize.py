@@ -105,8 +105,8 @@ class Keys:
         if found is None:
             parts = self._parts.pop(i, None)
             if parts is None:
-                parts = _shape(self.raws[i], self.texts[i], self._framed(i))
-            found = self._info[i] = _key(self.texts[i], parts)
+                parts = _shape(self.raws[i], self._words[i], self._framed(i))
+            found = self._info[i] = _key(self.texts[i], self._words[i], parts)
         return found
 
     def _framed(self, i: int) -> str | None:
@@ -116,7 +116,7 @@ class Keys:
             return None
         if i in frames:
             return frames[i]  # without its frame, or None: not known
-        return " ".join(self.raws[i].split())
+        return _single_spaced(self.raws[i])
 
     def is_list_item(self, i: int) -> bool:
         """``kind(i) is Kind.BULLET``, read from the line alone: cheap enough to ask of
@@ -126,6 +126,15 @@ class Keys:
             return known[0] is Kind.BULLET
         stripped = self.raws[i].strip()
         return bool(stripped) and _is_list_item(stripped)
+
+    def is_verbatim(self, i: int) -> bool:
+        """``kind(i) in (Kind.TABLE, Kind.CODE)``, read from the line alone (see
+        :func:`_layout`): what ``protect_structure`` never removes, asked of every copy."""
+        known = self._shape.get(i)
+        if known is not None:
+            return known[0] in _VERBATIM
+        stripped = self.raws[i].strip()
+        return bool(stripped) and _layout(stripped) in _VERBATIM
 
     def kind(self, i: int) -> Kind:
         """``info(i).kind``, without the names."""
@@ -144,7 +153,7 @@ class Keys:
             if known is not None:
                 found = (known.kind, known.label)
             else:
-                parts = self._parts[i] = _shape(self.raws[i], self.texts[i], self._framed(i))
+                parts = self._parts[i] = _shape(self.raws[i], self._words[i], self._framed(i))
                 found = (parts[0], parts[1])
             self._shape[i] = found
         return found
@@ -316,12 +325,12 @@ def _word_counts(texts: tuple[str, ...], spaces: list[int]) -> list[int]:
     return counts
 
 
-def _key(key: str, parts: _Parts) -> Key:
+def _key(key: str, words: int, parts: _Parts) -> Key:
     kind, label, stripped, framed, numbers = parts
     return Key(
         text=key,
         stripped=stripped,
-        words=_words(key),
+        words=words,
         numbers=numbers,
         names=_names(framed),
         label=label,
@@ -333,15 +342,24 @@ def _key(key: str, parts: _Parts) -> Key:
 _Parts = tuple[Kind, str, str, str, tuple[str, ...]]
 
 
-def _shape(raw: str, key: str, framed: str | None = None) -> _Parts:
-    """Kind, label, stripped text, text without its frame, and numbers of a unit;
-    ``framed``, when known, is the unit without its frame."""
+def _shape(raw: str, words: int, framed: str | None = None) -> _Parts:
+    """Kind, label, stripped text, text without its frame, and numbers of a unit of
+    ``words`` words; ``framed``, when known, is the unit without its frame."""
     stripped = raw.strip()
     framed = (_frame(stripped) if framed is None else framed) or stripped
     prepared = framed.casefold()
-    words = _words(key)
     numbers = tuple(_DIGITS.findall(prepared))
     return _kind(stripped, framed, words, len(numbers)), _label(prepared), stripped, framed, numbers
+
+
+def _single_spaced(raw: str) -> str:
+    """``" ".join(raw.split())``, which most lines are already once stripped: printable
+    text (no white space but the space; every other white-space character is
+    non-printable) without two spaces in a row."""
+    stripped = raw.strip()
+    if stripped.isprintable() and "  " not in stripped:
+        return stripped
+    return " ".join(stripped.split())
 
 
 def _frame(stripped: str) -> str:
@@ -401,15 +419,22 @@ _SENTENCE_ENDS: Final = (".", "!", "?", ":", ";", "\u2022", "-", "*", "\u3002")
 
 def _is_list_item(stripped: str) -> bool:
     """Whether a stripped line is a list item ("- cotton", "2) Catan"): :func:`_kind`'s
-    first test, which needs nothing else of the unit."""
+    first test, which needs nothing else of the unit.
+
+    A line that starts with a letter or digit is a list item only with a "." or ")" among
+    its next three characters ("a) ", "12. "); most lines are answered by that alone.
+    (The pattern's leading white space is never a letter or digit.)"""
+    if stripped[0].isalnum() and "." not in stripped[1:4] and ")" not in stripped[1:4]:
+        return False
     return _BULLET_LINE.match(stripped) is not None
 
 
-def _kind(stripped: str, framed: str, words: int, numbers: int) -> Kind:
-    """What the unit looks like: its layout (list item, table row, code) from the text as
-    written, the rest from the text without its photo credit and caption label."""
-    if not stripped:
-        return Kind.TEXT
+_VERBATIM: Final = frozenset({Kind.TABLE, Kind.CODE})
+
+
+def _layout(stripped: str) -> Kind | None:
+    """The kind of a non-empty stripped line from its layout as written alone (list item,
+    table row, code: :func:`_kind`'s first tests), or ``None`` when its words decide."""
     if _is_list_item(stripped):
         return Kind.BULLET
     if stripped[0] == "|" or stripped.count("|") >= 2 or "\t" in stripped:
@@ -421,6 +446,17 @@ def _kind(stripped: str, framed: str, words: int, numbers: int) -> Kind:
         or ("=" in stripped and _ASSIGNMENT.match(stripped) is not None)
     ):
         return Kind.CODE
+    return None
+
+
+def _kind(stripped: str, framed: str, words: int, numbers: int) -> Kind:
+    """What the unit looks like: its layout (list item, table row, code) from the text as
+    written, the rest from the text without its photo credit and caption label."""
+    if not stripped:
+        return Kind.TEXT
+    layout = _layout(stripped)
+    if layout is not None:
+        return layout
     stripped = framed
     if stripped[0].islower():
         return Kind.FRAGMENT
