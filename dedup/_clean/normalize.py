@@ -401,15 +401,20 @@ def _names(stripped: str) -> frozenset[str]:
     """Lower-cased 5-letter stems of capitalized words that do not start a sentence."""
     if stripped.isascii() and stripped[1:].islower():
         return frozenset()
+    words = stripped.split()
     names = []
-    after_stop = True  # the unit starts like a sentence
-    for word in stripped.split():
-        bare = word.strip(_WORD_EDGES)
-        if not bare:
+    # Only a word with a capital letter can be a name (most words have none); it is a name
+    # unless the word before it (past words that are signs only: "-", "...") ends a
+    # sentence, or there is none.
+    for k in [k for k, word in enumerate(words) if not word.islower()]:
+        bare = words[k].strip(_WORD_EDGES)
+        if len(bare) < 2 or not bare[0].isupper():
             continue
-        if not after_stop and len(bare) > 1 and bare[0].isupper():
+        before = k - 1
+        while before >= 0 and not words[before].strip(_WORD_EDGES):
+            before -= 1
+        if before >= 0 and not words[before].endswith(_SENTENCE_ENDS):
             names.append(bare.casefold()[:5])
-        after_stop = word.endswith(_SENTENCE_ENDS)
     return frozenset(names)
 
 
