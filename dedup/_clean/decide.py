@@ -44,10 +44,11 @@ every guard, or a part of the kept copy's words in their order. Where it may sta
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterator
 from functools import cached_property
-from itertools import pairwise
+from itertools import compress, count, pairwise
+from operator import ne
 from typing import Final
 
 from .candidates import minor_units, transparent_units
@@ -158,10 +159,11 @@ class _Decider:
         # "tide keeper by jane roe" under its title: a copy may drop the author
         self.titled: dict[str, list[int]] = {}
         if " by " in "\n".join(self.texts):
-            for j, text in enumerate(self.texts):
-                if " by " in text:
-                    self.titled.setdefault(text.rpartition(" by ")[0], []).append(j)
-        self.templated = _templated(self.group) if self.page else frozenset()
+            for j in [j for j, text in enumerate(self.texts) if " by " in text]:
+                self.titled.setdefault(self.texts[j].rpartition(" by ")[0], []).append(j)
+        # the units that repeat an earlier one: all that the run rules look at, and few
+        copies = list(compress(count(), map(ne, self.group, count())))
+        self.templated = _templated(self.group, copies) if self.page else frozenset()
         # per unit, worked out once: key length, spaces in the key, minor, transparent
         self.lengths = lengths = list(map(len, self.texts))
         self.spaces = keys.spaces
@@ -171,7 +173,9 @@ class _Decider:
         raws = "\n".join(keys.raws)
         self.teasers = "..." in raws or "\u2026" in raws
         self.in_run = (
-            _copy_runs(keys, self.group, config, self.templated, self.minor, self.transparent)
+            _copy_runs(
+                keys, self.group, copies, config, self.templated, self.minor, self.transparent
+            )
             if config.scope != "adjacent"
             else set()
         )
@@ -596,11 +600,17 @@ def _title(keys: Keys, group: tuple[int, ...], transparent: list[bool]) -> int:
     return first[0]
 
 
-def _templated(group: tuple[int, ...]) -> frozenset[int]:
+def _templated(group: tuple[int, ...], copies: list[int]) -> frozenset[int]:
     """Groups whose copies stand in three or more places, each with at least two other
     units before the next: a line printed under every item ("Compare deals with ..."),
-    not a caption and its alt text."""
-    many = {g for g, n in Counter(group).items() if n >= 3}
+    not a caption and its alt text. ``copies`` are the units that repeat an earlier one."""
+    seen: set[int] = set()
+    many: set[int] = set()  # groups of three or more: two or more copies
+    for j in copies:
+        g = group[j]
+        if g in seen:
+            many.add(g)
+        seen.add(g)
     if not many:
         return frozenset()  # no text printed three times
     last: dict[int, int] = {}
@@ -665,13 +675,15 @@ def _digits(words: list[str]) -> list[str]:
 def _copy_runs(
     keys: Keys,
     group: tuple[int, ...],
+    copies: list[int],
     config: CleanConfig,
     templated: frozenset[int],
     minor: list[bool],
     transparent: list[bool],
 ) -> set[int]:
     """Units in runs of at least ``min_run`` consecutive units that each repeat an
-    earlier unit exactly (transparent units in between neither count nor break a run).
+    earlier unit exactly (of ``copies``, the units that do; transparent units in between
+    neither count nor break a run).
 
     Text counts in any run; other kinds (but tables, code and data) only in a block
     whose earlier copies stand in the same order; and, but for ``scope="runs"``, the
@@ -679,8 +691,8 @@ def _copy_runs(
     """
     members: set[int] = set()
     if config.scope != "runs":  # loose blocks skip lines a strict run stops at
-        members.update(_loose_blocks(keys, group, config, templated, minor, transparent))
-    chained = _chained([j for j, g in enumerate(group) if g != j], minor, config.min_run)
+        members.update(_loose_blocks(keys, group, copies, config, templated, minor, transparent))
+    chained = _chained(copies, minor, config.min_run)
     if not chained:
         return members  # too few repeats, or too far apart, to make a strict run
     for run in _text_runs(keys, chained, config, minor):
@@ -701,6 +713,7 @@ def _copy_runs(
 def _loose_blocks(
     keys: Keys,
     group: tuple[int, ...],
+    copies: list[int],
     config: CleanConfig,
     templated: frozenset[int],
     minor: list[bool],
@@ -718,7 +731,7 @@ def _loose_blocks(
     table of contents and its headings never make a block: each heading is followed by
     its section, not by the next entry's copy."""
     least = config.min_run if not config.protect_structure else _MIN_LOOSE_HEADINGS
-    if not _may_hold_loose_block(group, templated, minor, transparent, least):
+    if not _may_hold_loose_block(group, copies, templated, minor, transparent, least):
         return set()
     seq: list[int] = []  # non-transparent units; a line repeated in place only once
     in_place: dict[int, list[int]] = {}  # its copies in place after it
@@ -797,6 +810,7 @@ def _loose_blocks(
 
 def _may_hold_loose_block(
     group: tuple[int, ...],
+    copies: list[int],
     templated: frozenset[int],
     minor: list[bool],
     transparent: list[bool],
@@ -806,7 +820,7 @@ def _may_hold_loose_block(
     of ``least`` lines (most texts without one are turned away): ``least`` repeats, each
     of another group within ``_BLOCK_SLACK`` of the one before, with only short, templated
     or in-place copies between them."""
-    repeats = [j for j, g in enumerate(group) if g != j and not transparent[j]]
+    repeats = [j for j in copies if not transparent[j]]
     if len(repeats) < least:
         return False  # too few repeats to make a block
     chain, last = 0, -1
