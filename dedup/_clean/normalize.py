@@ -190,8 +190,12 @@ _Frames = dict[int, str | None]
 
 
 def _keys_and_frames(raws: tuple[str, ...]) -> tuple[tuple[str, ...], _Frames | None]:
-    units = [r.translate(_LINE_BREAKS) if "\n" in r or "\r" in r else r for r in raws]
-    joined = "\n".join(units)
+    joined = "\n".join(raws)
+    if "\r" in joined or joined.count("\n") != len(raws) - 1:  # units of several lines
+        units = [r.translate(_LINE_BREAKS) if "\n" in r or "\r" in r else r for r in raws]
+        joined = "\n".join(units)
+    else:  # one line each (most texts): one look at them all
+        units = list(raws)
     plain = joined.isascii() and "&" not in joined  # _unify leaves it as it is
     unified = _unify(joined)
     if unified.count("\n") != len(units) - 1:  # an entity made or took a line break

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from itertools import accumulate
-from operator import add
+from operator import add, not_
 from typing import Final
 
 import regex
@@ -114,15 +114,16 @@ def _read_lines(text: str) -> tuple[list[_Line], list[bool]]:
     if starts[-1] >= size:  # the text ends with a terminator, or is empty
         del parts[-1], lengths[-1], starts[-1]
     ends = list(map(add, starts, lengths))
-    stops = [end + 1 for end in ends]
+    stops = list(map((1).__add__, ends))
     if ends and ends[-1] == size:
         stops[-1] = size  # the last line has no terminator
     if has_newline and "\r" in text:
         for k, part in enumerate(parts):
             if part.endswith("\r") and ends[k] < size:
                 ends[k] -= 1  # the \r of \r\n is part of the terminator
-    # a line is blank when its content is white space; a \r at its end is white space too
-    blank = [not part or part.isspace() for part in parts]
+    # a line is blank when its content is white space (nothing is left once stripped); a
+    # \r at its end is white space too
+    blank = list(map(not_, map(str.strip, parts)))
     return list(zip(starts, ends, stops, strict=True)), blank
 
 
