@@ -153,8 +153,14 @@ def _slots_differ(a: list[str], b: list[str]) -> bool:
     more than one word in twelve, or the word-level alignment has two or more separate
     places where words were replaced (not just inserted or deleted). A swap between two
     forms of one word (same first three letters: "rises" / "rising") does not count.
+
+    Each test first asks whether there are edits enough, with a distance that stops
+    counting early: a swap of more than one word in twelve takes a Levenshtein distance
+    above that share, and a replaced place one deleted and one inserted word (most
+    variants differ by a word or two: then no alignment is needed).
     """
-    if len(a) == len(b):
+    most = int(_MAX_SLOT_SHARE * len(a))  # swaps allowed
+    if len(a) == len(b) and Levenshtein.distance(a, b, score_cutoff=most) > most:
         swapped = 0
         for op in Levenshtein.opcodes(a, b):
             tag = op.tag
@@ -168,6 +174,8 @@ def _slots_differ(a: list[str], b: list[str]) -> bool:
         else:
             if swapped > _MAX_SLOT_SHARE * len(a):
                 return True
+    if Indel.distance(a, b, score_cutoff=_TWO_PLACES - 1) < _TWO_PLACES:
+        return False
     replaced = 0
     removed: list[str] = []
     added: list[str] = []
@@ -181,6 +189,10 @@ def _slots_differ(a: list[str], b: list[str]) -> bool:
         else:
             added += b[op.dest_start : op.dest_end]
     return replaced >= 2
+
+
+_TWO_PLACES: Final = 4
+"""The fewest words deleted or inserted in two places where words were replaced."""
 
 
 def _same_stems(a: list[str], b: list[str]) -> bool:
