@@ -47,8 +47,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 from functools import cached_property
-from itertools import compress, count, pairwise
-from operator import ne
+from itertools import compress, count, islice, pairwise
+from operator import ne, not_
 from typing import Final
 
 from .candidates import minor_units, transparent_units
@@ -585,7 +585,7 @@ def _title(keys: Keys, group: tuple[int, ...], transparent: list[bool]) -> int:
     least ``_MIN_TITLE_WORDS`` words, does not end like a sentence and does not start a
     list of headings (a table of contents); else -1. Printed again as image alt text, in a
     promo box or a related link, it is never new information."""
-    first = [j for j, skip in enumerate(transparent) if not skip][:2]
+    first = list(islice(compress(count(), map(not_, transparent)), 2))  # not transparent
     if not first or keys.kind(first[0]) not in _TITLE_KINDS:
         return -1
     if keys.raws[first[0]].rstrip().endswith(_SENTENCE_STOPS):

@@ -64,7 +64,8 @@ _HEADING_MAX_WORDS: Final = 7
 _SPACELESS_HEADING_MAX_WORDS: Final = 5
 _FIELD: Final = regex.compile(r"[\p{L}\p{N}_][^:]{0,40}?:\s+(\S.*)")
 _FIELD_MAX_PREFIX_WORDS: Final = 3
-_SENTENCE_STOP: Final = regex.compile(r"[.?\u3002\u061f\u0964][\"'\u201d\u2019)]?$")
+# tried right to left ((?r)): the end anchor is met at once, not after every position
+_SENTENCE_STOP: Final = regex.compile(r"(?r)[.?\u3002\u061f\u0964][\"'\u201d\u2019)]?$")
 _FIELD_MAX_VALUE_WORDS: Final = 8
 
 
