@@ -185,6 +185,11 @@ class _Decider:
         """The page's headline (see :func:`_title`), worked out when a rule first asks."""
         return _title(self.keys, self.group, self.transparent) if self.page else -1
 
+    def _is_title(self, i: int) -> bool:
+        """Whether kept unit ``i`` is the page's headline. Only the first unit that is not
+        transparent can be: the headline's tests are made once that one is asked about."""
+        return all(islice(self.transparent, i)) and i == self.title
+
     def run(self) -> dict[int, Decision]:
         transparent = self.transparent
         protect = self.config.protect_structure
@@ -501,7 +506,7 @@ class _Decider:
     def _distant(self, j: int) -> _Found | None:
         """An exact copy of a long sentence-like unit anywhere before, or of the headline."""
         rep = self.group_rep.get(self.group[j])
-        if rep is not None and rep == self.title and self.keys.kind(j) in _TITLE_KINDS:
+        if rep is not None and self._is_title(rep) and self.keys.kind(j) in _TITLE_KINDS:
             return rep, 1.0, _exact_rule(self.keys, rep, j), "distant"
         if rep is None or self.keys.words(j) < self.config.min_distant_words:
             return None
