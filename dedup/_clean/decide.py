@@ -665,12 +665,12 @@ def _contained(short: str, long: str) -> float:
         return 0.0
     words = short.split(" ")
     longer = long.split(" ")
+    rest = iter(longer)
+    if not all(word in rest for word in words):
+        return 0.0  # a word missing or out of order (most pairs fail here)
     if _digits(words) != _digits(longer):
         return 0.0  # "5 miles" is not a shorter "4-5 miles"
-    rest = iter(longer)
-    if all(word in rest for word in words):
-        return round(share, 4)
-    return 0.0
+    return round(share, 4)
 
 
 def _digits(words: list[str]) -> list[str]:
