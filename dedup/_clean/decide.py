@@ -159,8 +159,9 @@ class _Decider:
         # "tide keeper by jane roe" under its title: a copy may drop the author
         self.titled: dict[str, list[int]] = {}
         if " by " in "\n".join(self.texts):
-            for j in [j for j, text in enumerate(self.texts) if " by " in text]:
-                self.titled.setdefault(self.texts[j].rpartition(" by ")[0], []).append(j)
+            for j, text in enumerate(self.texts):
+                if " by " in text:
+                    self.titled.setdefault(text.rpartition(" by ")[0], []).append(j)
         # the units that repeat an earlier one: all that the run rules look at, and few
         copies = list(compress(count(), map(ne, self.group, count())))
         self.templated = _templated(self.group, copies) if self.page else frozenset()

@@ -114,16 +114,10 @@ def _own_words(a: set[str], b: set[str], b_text: str) -> int:
         if len(w) <= _MIN_OWN_WORD:
             continue
         start = w[:3]  # related forms share their first three letters
-        if " " + start in spelled:
-            for x in b:
-                if x.startswith(start) and _related(w, x):
-                    break
-            else:
-                found += 1
-        else:
+        if " " + start not in spelled or not any(x.startswith(start) and _related(w, x) for x in b):
             found += 1
-        if found >= _MAX_OWN_WORDS:
-            break
+            if found >= _MAX_OWN_WORDS:
+                break
     return found
 
 
@@ -159,7 +153,7 @@ def _slots_differ(a: list[str], b: list[str]) -> bool:
     above that share, and a replaced place one deleted and one inserted word (most
     variants differ by a word or two: then no alignment is needed).
     """
-    most = int(_MAX_SLOT_SHARE * len(a))  # swaps allowed
+    most = int(_MAX_SLOT_SHARE * len(a))  # more swaps than this fill in a template
     if len(a) == len(b) and Levenshtein.distance(a, b, score_cutoff=most) > most:
         swapped = 0
         for op in Levenshtein.opcodes(a, b):
@@ -172,7 +166,7 @@ def _slots_differ(a: list[str], b: list[str]) -> bool:
             elif tag != "equal":
                 break  # not only swaps
         else:
-            if swapped > _MAX_SLOT_SHARE * len(a):
+            if swapped > most:
                 return True
     if Indel.distance(a, b, score_cutoff=_TWO_PLACES - 1) < _TWO_PLACES:
         return False
