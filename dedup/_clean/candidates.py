@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
+from itertools import count
 from operator import itemgetter
 from typing import TYPE_CHECKING, Final
 
@@ -44,7 +45,7 @@ def transparent_units(lengths: Sequence[int], config: CleanConfig) -> list[bool]
     """For each unit, from its key length: too short to be removed ("Share", "1 of 5");
     such units never break adjacency."""
     low = config.min_exact_chars
-    return [n < low for n in lengths]
+    return list(map(low.__gt__, lengths))  # n < low, for each length n
 
 
 _MINOR_CHARS: Final = 30
@@ -76,7 +77,7 @@ def candidates(keys: Keys, config: CleanConfig) -> Candidates:
     ((0, 2), (2, 3))
     """
     first: dict[str, int] = {}
-    group = tuple(first.setdefault(k, j) for j, k in enumerate(keys.texts))
+    group = tuple(map(first.setdefault, keys.texts, count()))  # k -> the first j with k
     if config.scope != "document":
         return Candidates(group=group, pairs=())
     min_chars, min_words = config.min_chars, config.min_words

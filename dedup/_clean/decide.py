@@ -52,10 +52,11 @@ every guard, or a part of the kept copy's words in their order. Where it may sta
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterator, Sequence
 from functools import cached_property
-from itertools import pairwise, repeat
+from itertools import compress, count, islice, pairwise
+from operator import ne
 from typing import Final
 
 from .candidates import minor_units, transparent_units
@@ -67,7 +68,6 @@ from .verify import Verification
 
 __all__ = ["decide"]
 
-_NEVER_REMOVED: Final = frozenset({Kind.CODE, Kind.TABLE})
 _CAPTION_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.FRAGMENT})
 """Kinds that captions, alt texts and sentences have: they may be copies at a gap."""
 _BLOCK_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.FRAGMENT})
@@ -194,10 +194,12 @@ class _Decider:
             for j, text in enumerate(self.texts):
                 if " by " in text:
                     self.titled.setdefault(text.rpartition(" by ")[0], []).append(j)
-        self.templated = _templated(self.group) if self.page else frozenset()
+        # the units that repeat an earlier one: all that the run rules look at, and few
+        copies = list(compress(count(), map(ne, self.group, count())))
+        self.templated = _templated(self.group, copies) if self.page else frozenset()
         # per unit, worked out once: key length, spaces in the key, minor, transparent
         self.lengths = lengths = list(map(len, self.texts))
-        self.spaces = list(map(str.count, self.texts, repeat(" ")))
+        self.spaces = keys.spaces
         self.minor = minor_units(lengths, self.spaces, config)
         self.transparent = transparent_units(lengths, config)
         # every teaser ends in an ellipsis (_ELLIPSIS)
@@ -205,7 +207,9 @@ class _Decider:
         self.teasers = "..." in raws or "\u2026" in raws
         self.headed_by = _headed_by(self.texts, _MIN_CARD_TITLE_WORDS) if self.page else {}
         self.in_run = (
-            _copy_runs(keys, self.group, config, self.templated, self.minor, self.transparent)
+            _copy_runs(
+                keys, self.group, copies, config, self.templated, self.minor, self.transparent
+            )
             if config.scope != "adjacent"
             else set()
         )
@@ -214,6 +218,13 @@ class _Decider:
     def title(self) -> int:
         """The page's headline (see :func:`_title`), worked out when a rule first asks."""
         return _title(self.keys, self.group, self.transparent) if self.page else -1
+
+    def _is_title(self, i: int) -> bool:
+        """Whether kept unit ``i`` is the page's headline. Only the first unit that is not
+        transparent or a breadcrumb can be: the headline's tests are made once that one is
+        asked about."""
+        before = zip(islice(self.transparent, i), self.keys.raws, strict=False)
+        return all(skip or _breadcrumb(raw) for skip, raw in before) and i == self.title
 
     def run(self) -> dict[int, Decision]:
         transparent = self.transparent
@@ -227,7 +238,7 @@ class _Decider:
                 self.since_major += 1
                 continue
             found = self._find(j)
-            if found is not None and protect and self.keys.kind(j) in _NEVER_REMOVED:
+            if found is not None and protect and self.keys.is_verbatim(j):
                 found = None
             if found is not None and self._says_more(j, found):
                 self._keep_instead(found, j)
@@ -343,9 +354,12 @@ class _Decider:
         if self.group[prev] == self.group[j]:
             # Structure repeats on purpose ("- cotton" under every product): only a copy
             # with nothing at all between it and its twin is taken for a scraping artefact.
-            structure = self.config.protect_structure and keys.kind(j) is not Kind.TEXT
-            if structure and (
-                (between and not self._long_field(j)) or keys.kind(prev) in _NEVER_REMOVED
+            # (The kind of j is asked last: a twin right after a line of text is a copy,
+            # whatever j looks like; a long kicker headline may have short units between.)
+            if (
+                self.config.protect_structure
+                and ((between and not self._long_field(j)) or keys.is_verbatim(prev))
+                and keys.kind(j) is not Kind.TEXT
             ):
                 return None
             return prev, 1.0, _exact_rule(keys, prev, j), "adjacent"
@@ -583,7 +597,7 @@ class _Decider:
         """An exact copy of a long sentence-like unit anywhere before, or of a very long
         headline-like one, or of the page's headline, an image's alt text or a card."""
         rep = self.group_rep.get(self.group[j])
-        if rep is not None and rep == self.title and self.keys.kind(j) in _TITLE_KINDS:
+        if rep is not None and self._is_title(rep) and self.keys.kind(j) in _TITLE_KINDS:
             return rep, 1.0, _exact_rule(self.keys, rep, j), "distant"
         if rep is not None and (self._image_label(j) or self._card_again(j)):
             return rep, 1.0, _exact_rule(self.keys, rep, j), self._where(rep, j)
@@ -791,11 +805,17 @@ def _breadcrumb(raw: str) -> bool:
     return False
 
 
-def _templated(group: tuple[int, ...]) -> frozenset[int]:
+def _templated(group: tuple[int, ...], copies: list[int]) -> frozenset[int]:
     """Groups whose copies stand in three or more places, each with at least two other
     units before the next: a line printed under every item ("Compare deals with ..."),
-    not a caption and its alt text."""
-    many = {g for g, n in Counter(group).items() if n >= 3}
+    not a caption and its alt text. ``copies`` are the units that repeat an earlier one."""
+    seen: set[int] = set()
+    many: set[int] = set()  # groups of three or more: two or more copies
+    for j in copies:
+        g = group[j]
+        if g in seen:
+            many.add(g)
+        seen.add(g)
     if not many:
         return frozenset()  # no text printed three times
     last: dict[int, int] = {}
@@ -873,12 +893,12 @@ def _contained(short: str, long: str) -> float:
         return 0.0
     words = short.split(" ")
     longer = long.split(" ")
+    rest = iter(longer)
+    if not all(word in rest for word in words):
+        return 0.0  # a word missing or out of order (most pairs fail here)
     if _digits(words) != _digits(longer):
         return 0.0  # "5 miles" is not a shorter "4-5 miles"
-    rest = iter(longer)
-    if all(word in rest for word in words):
-        return round(share, 4)
-    return 0.0
+    return round(share, 4)
 
 
 def _digits(words: list[str]) -> list[str]:
@@ -888,13 +908,15 @@ def _digits(words: list[str]) -> list[str]:
 def _copy_runs(
     keys: Keys,
     group: tuple[int, ...],
+    copies: list[int],
     config: CleanConfig,
     templated: frozenset[int],
     minor: list[bool],
     transparent: list[bool],
 ) -> set[int]:
     """Units in runs of at least ``min_run`` consecutive units that each repeat an
-    earlier unit exactly (transparent units in between neither count nor break a run).
+    earlier unit exactly (of ``copies``, the units that do; transparent units in between
+    neither count nor break a run).
 
     Text counts in any run; other kinds (but tables, code and data) only in a block
     whose earlier copies stand in the same order; and, but for ``scope="runs"``, the
@@ -902,8 +924,8 @@ def _copy_runs(
     """
     members: set[int] = set()
     if config.scope != "runs":  # loose blocks skip lines a strict run stops at
-        members.update(_loose_blocks(keys, group, config, templated, minor, transparent))
-    chained = _chained([j for j, g in enumerate(group) if g != j], minor, config.min_run)
+        members.update(_loose_blocks(keys, group, copies, config, templated, minor, transparent))
+    chained = _chained(copies, minor, config.min_run)
     if not chained:
         return members  # too few repeats, or too far apart, to make a strict run
     for run in _text_runs(keys, chained, config, minor):
@@ -926,6 +948,7 @@ def _copy_runs(
 def _loose_blocks(
     keys: Keys,
     group: tuple[int, ...],
+    copies: list[int],
     config: CleanConfig,
     templated: frozenset[int],
     minor: list[bool],
@@ -943,7 +966,7 @@ def _loose_blocks(
     table of contents and its headings never make a block: each heading is followed by
     its section, not by the next entry's copy."""
     least = config.min_run if not config.protect_structure else _MIN_LOOSE_HEADINGS
-    if not _may_hold_loose_block(group, templated, minor, transparent, least):
+    if not _may_hold_loose_block(group, copies, templated, minor, transparent, least):
         return set()
     seq: list[int] = []  # non-transparent units; a line repeated in place only once
     in_place: dict[int, list[int]] = {}  # its copies in place after it
@@ -1022,6 +1045,7 @@ def _loose_blocks(
 
 def _may_hold_loose_block(
     group: tuple[int, ...],
+    copies: list[int],
     templated: frozenset[int],
     minor: list[bool],
     transparent: list[bool],
@@ -1031,7 +1055,7 @@ def _may_hold_loose_block(
     of ``least`` lines (most texts without one are turned away): ``least`` repeats, each
     of another group within ``_BLOCK_SLACK`` of the one before, with only short, templated
     or in-place copies between them."""
-    repeats = [j for j, g in enumerate(group) if g != j and not transparent[j]]
+    repeats = [j for j in copies if not transparent[j]]
     if len(repeats) < least:
         return False  # too few repeats to make a block
     chain, last = 0, -1

@@ -14,7 +14,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, repeat
 from typing import Final
 
 import regex
@@ -64,7 +64,8 @@ _HEADING_MAX_WORDS: Final = 7
 _SPACELESS_HEADING_MAX_WORDS: Final = 5
 _FIELD: Final = regex.compile(r"[\p{L}\p{N}_][^:]{0,40}?:\s+(\S.*)")
 _FIELD_MAX_PREFIX_WORDS: Final = 3
-_SENTENCE_STOP: Final = regex.compile(r"[.?\u3002\u061f\u0964][\"'\u201d\u2019)]?$")
+# tried right to left ((?r)): the end anchor is met at once, not after every position
+_SENTENCE_STOP: Final = regex.compile(r"(?r)[.?\u3002\u061f\u0964][\"'\u201d\u2019)]?$")
 _FIELD_MAX_VALUE_WORDS: Final = 8
 
 
@@ -77,7 +78,7 @@ class Keys:
     unit text, so a text repeated many times costs one computation).
     """
 
-    __slots__ = ("_frames", "_info", "_parts", "_shape", "raws", "texts")
+    __slots__ = ("_frames", "_info", "_parts", "_shape", "_words", "raws", "spaces", "texts")
 
     def __init__(
         self, texts: tuple[str, ...], raws: tuple[str, ...], frames: _Frames | None = None
@@ -88,13 +89,16 @@ class Keys:
         self._shape: dict[int, tuple[Kind, str]] = {}
         self._parts: dict[int, _Parts] = {}  # what shape() worked out, for info()
         self._frames = frames
+        self.spaces = list(map(str.count, texts, repeat(" ")))
+        """The spaces in each key: its words less one, but in scripts without spaces."""
+        self._words = _word_counts(texts, self.spaces)
 
     def __len__(self) -> int:
         return len(self.texts)
 
     def words(self, i: int) -> int:
         """Number of words of unit ``i`` (scripts without spaces: characters // 2)."""
-        return _words(self.texts[i])
+        return self._words[i]
 
     def info(self, i: int) -> Key:
         """Everything known about unit ``i``'s text."""
@@ -102,8 +106,8 @@ class Keys:
         if found is None:
             parts = self._parts.pop(i, None)
             if parts is None:
-                parts = _shape(self.raws[i], self.texts[i], self._framed(i))
-            found = self._info[i] = _key(self.texts[i], parts)
+                parts = _shape(self.raws[i], self._words[i], self._framed(i))
+            found = self._info[i] = _key(self.texts[i], self._words[i], parts)
         return found
 
     def _framed(self, i: int) -> str | None:
@@ -113,7 +117,7 @@ class Keys:
             return None
         if i in frames:
             return frames[i]  # without its frame, or None: not known
-        return " ".join(self.raws[i].split())
+        return _single_spaced(self.raws[i])
 
     def is_list_item(self, i: int) -> bool:
         """``kind(i) is Kind.BULLET``, read from the line alone: cheap enough to ask of
@@ -123,6 +127,15 @@ class Keys:
             return known[0] is Kind.BULLET
         stripped = self.raws[i].strip()
         return bool(stripped) and _is_list_item(stripped)
+
+    def is_verbatim(self, i: int) -> bool:
+        """``kind(i) in (Kind.TABLE, Kind.CODE)``, read from the line alone (see
+        :func:`_layout`): what ``protect_structure`` never removes, asked of every copy."""
+        known = self._shape.get(i)
+        if known is not None:
+            return known[0] in _VERBATIM
+        stripped = self.raws[i].strip()
+        return bool(stripped) and _layout(stripped) in _VERBATIM
 
     def kind(self, i: int) -> Kind:
         """``info(i).kind``, without the names."""
@@ -141,7 +154,7 @@ class Keys:
             if known is not None:
                 found = (known.kind, known.label)
             else:
-                parts = self._parts[i] = _shape(self.raws[i], self.texts[i], self._framed(i))
+                parts = self._parts[i] = _shape(self.raws[i], self._words[i], self._framed(i))
                 found = (parts[0], parts[1])
             self._shape[i] = found
         return found
@@ -178,8 +191,12 @@ _Frames = dict[int, str | None]
 
 
 def _keys_and_frames(raws: tuple[str, ...]) -> tuple[tuple[str, ...], _Frames | None]:
-    units = [r.translate(_LINE_BREAKS) if "\n" in r or "\r" in r else r for r in raws]
-    joined = "\n".join(units)
+    joined = "\n".join(raws)
+    if "\r" in joined or joined.count("\n") != len(raws) - 1:  # units of several lines
+        units = [r.translate(_LINE_BREAKS) if "\n" in r or "\r" in r else r for r in raws]
+        joined = "\n".join(units)
+    else:  # one line each (most texts): one look at them all
+        units = list(raws)
     plain = joined.isascii() and "&" not in joined  # _unify leaves it as it is
     unified = _unify(joined)
     if unified.count("\n") != len(units) - 1:  # an entity made or took a line break
@@ -228,7 +245,7 @@ def _ascii_keys(text: str) -> tuple[list[str], dict[int, str]]:
     by one, through :func:`_strip_credit`. Also returns those lines without their frame."""
     spaced = text.lower().translate(_ASCII_PUNCTUATION_KEEP_LINES)  # lower: casefold, ASCII
     lines = spaced.split("\n")
-    keys = list(map(" ".join, map(str.split, lines)))  # _squeeze of each line
+    keys = _squeeze_lines(spaced)  # _squeeze of each line
     starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
     del lines
     framed = framed_lines(text, spaced, starts, keys)
@@ -238,16 +255,15 @@ def _ascii_keys(text: str) -> tuple[list[str], dict[int, str]]:
     return keys, frames
 
 
-def _squeeze_ascii(text: str) -> str:
-    """``_squeeze`` for ASCII text of many lines at once, with C-speed string methods."""
-    return _collapse(text.translate(_ASCII_PUNCTUATION_KEEP_LINES))
+def _squeeze_lines(spaced: str) -> list[str]:
+    """The lines of ``spaced``, whose only white space is spaces and line breaks, each with
+    runs of spaces made one and none at its ends: ``" ".join(line.split())`` of each line,
+    but with one pass of a pattern over the runs (a few per line) instead of cutting every
+    line into words."""
+    return list(map(str.strip, _SPACE_RUN.sub(" ", spaced).split("\n")))
 
 
-def _collapse(text: str) -> str:
-    """Runs of spaces to one space, none at the ends of lines."""
-    while "  " in text:
-        text = text.replace("  ", " ")
-    return text.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
+_SPACE_RUN: Final = re.compile("  +")  # the standard engine: a literal start, found fast
 
 
 def _squeeze(line: str) -> str:
@@ -302,12 +318,23 @@ def _words(key: str) -> int:
     return max(spaced, len(_SPACELESS.findall(key)) // 2)
 
 
-def _key(key: str, parts: _Parts) -> Key:
+def _word_counts(texts: tuple[str, ...], spaces: list[int]) -> list[int]:
+    """:func:`_words` of every key, from its spaces: rules ask for the words of most units,
+    several times each, and counting them for all at once costs less."""
+    counts = [n + 1 for n in spaces]
+    if "" in texts or not all(map(str.isascii, texts)):
+        for k, key in enumerate(texts):
+            if not key or not key.isascii():
+                counts[k] = _words(key)
+    return counts
+
+
+def _key(key: str, words: int, parts: _Parts) -> Key:
     kind, label, stripped, framed, numbers = parts
     return Key(
         text=key,
         stripped=stripped,
-        words=_words(key),
+        words=words,
         numbers=numbers,
         names=_names(framed),
         label=label,
@@ -319,15 +346,24 @@ def _key(key: str, parts: _Parts) -> Key:
 _Parts = tuple[Kind, str, str, str, tuple[str, ...]]
 
 
-def _shape(raw: str, key: str, framed: str | None = None) -> _Parts:
-    """Kind, label, stripped text, text without its frame, and numbers of a unit;
-    ``framed``, when known, is the unit without its frame."""
+def _shape(raw: str, words: int, framed: str | None = None) -> _Parts:
+    """Kind, label, stripped text, text without its frame, and numbers of a unit of
+    ``words`` words; ``framed``, when known, is the unit without its frame."""
     stripped = raw.strip()
     framed = (_frame(stripped) if framed is None else framed) or stripped
     prepared = framed.casefold()
-    words = _words(key)
     numbers = tuple(_DIGITS.findall(prepared))
     return _kind(stripped, framed, words, len(numbers)), _label(prepared), stripped, framed, numbers
+
+
+def _single_spaced(raw: str) -> str:
+    """``" ".join(raw.split())``, which most lines are already once stripped: printable
+    text (no white space but the space; every other white-space character is
+    non-printable) without two spaces in a row."""
+    stripped = raw.strip()
+    if stripped.isprintable() and "  " not in stripped:
+        return stripped
+    return " ".join(stripped.split())
 
 
 def _frame(stripped: str) -> str:
@@ -369,15 +405,20 @@ def _names(stripped: str) -> frozenset[str]:
     """Lower-cased 5-letter stems of capitalized words that do not start a sentence."""
     if stripped.isascii() and stripped[1:].islower():
         return frozenset()
+    words = stripped.split()
     names = []
-    after_stop = True  # the unit starts like a sentence
-    for word in stripped.split():
-        bare = word.strip(_WORD_EDGES)
-        if not bare:
+    # Only a word with a capital letter can be a name (most words have none); it is a name
+    # unless the word before it (past words that are signs only: "-", "...") ends a
+    # sentence, or there is none.
+    for k in [k for k, word in enumerate(words) if not word.islower()]:
+        bare = words[k].strip(_WORD_EDGES)
+        if len(bare) < 2 or not bare[0].isupper():
             continue
-        if not after_stop and len(bare) > 1 and bare[0].isupper():
+        before = k - 1
+        while before >= 0 and not words[before].strip(_WORD_EDGES):
+            before -= 1
+        if before >= 0 and not words[before].endswith(_SENTENCE_ENDS):
             names.append(bare.casefold()[:5])
-        after_stop = word.endswith(_SENTENCE_ENDS)
     return frozenset(names)
 
 
@@ -387,15 +428,22 @@ _SENTENCE_ENDS: Final = (".", "!", "?", ":", ";", "\u2022", "-", "*", "\u3002")
 
 def _is_list_item(stripped: str) -> bool:
     """Whether a stripped line is a list item ("- cotton", "2) Catan"): :func:`_kind`'s
-    first test, which needs nothing else of the unit."""
+    first test, which needs nothing else of the unit.
+
+    A line that starts with a letter or digit is a list item only with a "." or ")" among
+    its next three characters ("a) ", "12. "); most lines are answered by that alone.
+    (The pattern's leading white space is never a letter or digit.)"""
+    if stripped[0].isalnum() and "." not in stripped[1:4] and ")" not in stripped[1:4]:
+        return False
     return _BULLET_LINE.match(stripped) is not None
 
 
-def _kind(stripped: str, framed: str, words: int, numbers: int) -> Kind:
-    """What the unit looks like: its layout (list item, table row, code) from the text as
-    written, the rest from the text without its photo credit and caption label."""
-    if not stripped:
-        return Kind.TEXT
+_VERBATIM: Final = frozenset({Kind.TABLE, Kind.CODE})
+
+
+def _layout(stripped: str) -> Kind | None:
+    """The kind of a non-empty stripped line from its layout as written alone (list item,
+    table row, code: :func:`_kind`'s first tests), or ``None`` when its words decide."""
     if _is_list_item(stripped):
         return Kind.BULLET
     if stripped[0] == "|" or stripped.count("|") >= 2 or "\t" in stripped:
@@ -407,6 +455,17 @@ def _kind(stripped: str, framed: str, words: int, numbers: int) -> Kind:
         or ("=" in stripped and _ASSIGNMENT.match(stripped) is not None)
     ):
         return Kind.CODE
+    return None
+
+
+def _kind(stripped: str, framed: str, words: int, numbers: int) -> Kind:
+    """What the unit looks like: its layout (list item, table row, code) from the text as
+    written, the rest from the text without its photo credit and caption label."""
+    if not stripped:
+        return Kind.TEXT
+    layout = _layout(stripped)
+    if layout is not None:
+        return layout
     stripped = framed
     if stripped[0].islower():
         return Kind.FRAGMENT

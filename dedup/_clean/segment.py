@@ -9,9 +9,8 @@ never altered.
 
 from __future__ import annotations
 
-import itertools
 from itertools import accumulate
-from operator import add
+from operator import add, not_, sub
 from typing import Final
 
 import regex
@@ -46,45 +45,43 @@ def segment(text: str, mode: SegmentMode = "auto") -> Segmentation:
     >>> seg.block_units
     ((0, 1), (2,))
     """
-    lines, blank = _read_lines(text)
+    starts, ends, stops, blank = _read_lines(text)
     if any(blank):
-        blocks, gaps = _blocks(lines, blank, len(text))
+        blocks, gaps = _blocks(starts, stops, blank, len(text))
     else:  # no blank line: one block
-        blocks, gaps = ([lines], [(len(text), len(text))]) if lines else ([], [])
+        blocks, gaps = ([(0, len(starts))], [(len(text), len(text))]) if starts else ([], [])
 
-    starts: list[int] = []
-    ends: list[int] = []
+    unit_starts: list[int] = []
+    unit_ends: list[int] = []
     line_ends: list[int] = []
     block_units: list[tuple[int, ...]] = []
     wrapped: dict[str, bool] = {}  # by the block's text: a repeated block is read once
-    for block in blocks:
-        first = len(starts)
-        if len(block) == 1:  # one line, one unit
-            start, end, stop = block[0]
-            starts.append(start)
-            ends.append(end)
-            line_ends.append(stop)
-            block_units.append((first,))
-            continue
-        if mode == "auto" and _widths_wrapped(block):
-            whole = text[block[0][0] : block[-1][1]]
+    for a, b in blocks:  # the block's lines are a to b - 1
+        first = len(unit_starts)
+        several = b - a > 1
+        if several and mode == "auto" and _widths_wrapped(starts[a:b], ends[a:b]):
+            whole = text[starts[a] : ends[b - 1]]
             found = wrapped.get(whole)
             if found is None:
-                found = wrapped[whole] = _looks_wrapped(text, block)
+                found = wrapped[whole] = _looks_wrapped(text, starts[a:b], ends[a:b])
         else:
             found = False
-        if mode == "block" or found:
-            starts.append(block[0][0])
-            ends.append(block[-1][1])
-            line_ends.append(block[-1][2])
-        else:
-            block_starts, block_ends, block_stops = zip(*block, strict=True)
-            starts += block_starts
-            ends += block_ends
-            line_ends += block_stops
-        block_units.append(tuple(range(first, len(starts))))
+        if several and (mode == "block" or found):  # the block is one unit
+            unit_starts.append(starts[a])
+            unit_ends.append(ends[b - 1])
+            line_ends.append(stops[b - 1])
+        else:  # a unit per line
+            unit_starts += starts[a:b]
+            unit_ends += ends[a:b]
+            line_ends += stops[a:b]
+        block_units.append(tuple(range(first, len(unit_starts))))
     return Segmentation(
-        text, tuple(starts), tuple(ends), tuple(line_ends), tuple(block_units), tuple(gaps)
+        text,
+        tuple(unit_starts),
+        tuple(unit_ends),
+        tuple(line_ends),
+        tuple(block_units),
+        tuple(gaps),
     )
 
 
@@ -99,11 +96,13 @@ def _lines(text: str) -> list[_Line]:
     >>> _lines("a\\rb")
     [(0, 1, 2), (2, 3, 3)]
     """
-    return _read_lines(text)[0]
+    starts, ends, stops, _ = _read_lines(text)
+    return list(zip(starts, ends, stops, strict=True))
 
 
-def _read_lines(text: str) -> tuple[list[_Line], list[bool]]:
-    """:func:`_lines`, and for each line whether it is blank (white space only)."""
+def _read_lines(text: str) -> tuple[list[int], list[int], list[int], list[bool]]:
+    """:func:`_lines` as three lists (content starts, content ends, terminator ends), and
+    for each line whether it is blank (white space only)."""
     has_newline = "\n" in text
     sep = "\n" if has_newline or "\r" not in text else "\r"
     size = len(text)
@@ -114,67 +113,71 @@ def _read_lines(text: str) -> tuple[list[_Line], list[bool]]:
     if starts[-1] >= size:  # the text ends with a terminator, or is empty
         del parts[-1], lengths[-1], starts[-1]
     ends = list(map(add, starts, lengths))
-    stops = [end + 1 for end in ends]
+    stops = list(map((1).__add__, ends))
     if ends and ends[-1] == size:
         stops[-1] = size  # the last line has no terminator
     if has_newline and "\r" in text:
         for k, part in enumerate(parts):
             if part.endswith("\r") and ends[k] < size:
                 ends[k] -= 1  # the \r of \r\n is part of the terminator
-    # a line is blank when its content is white space; a \r at its end is white space too
-    blank = [not part or part.isspace() for part in parts]
-    return list(zip(starts, ends, stops, strict=True)), blank
+    # a line is blank when its content is white space (nothing is left once stripped); a
+    # \r at its end is white space too
+    blank = list(map(not_, map(str.strip, parts)))
+    return starts, ends, stops, blank
 
 
 def _blocks(
-    lines: list[_Line], blank: list[bool], size: int
-) -> tuple[list[list[_Line]], list[tuple[int, int]]]:
-    """The blank-line separated blocks of ``lines``, and the span of the blank lines after
-    each block (the end of the text after the last block when no blank line follows it)."""
-    blocks: list[list[_Line]] = []
+    starts: list[int], stops: list[int], blank: list[bool], size: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The blank-line separated blocks of the lines, each as the range of its lines (the
+    first, and one past the last), and the span of the blank lines after each block (the
+    end of the text after the last block when no blank line follows it)."""
+    blocks: list[tuple[int, int]] = []
     gaps: list[tuple[int, int]] = []
-    current: list[_Line] = []
-    for (start, end, stop), empty in zip(lines, blank, strict=True):
+    first = -1  # the first line of the block being read, or -1 between blocks
+    for k, empty in enumerate(blank):
         if empty:
-            if current:
-                blocks.append(current)
-                gaps.append((start, stop))
-                current = []
-            elif gaps and gaps[-1][1] == start:
-                gaps[-1] = (gaps[-1][0], stop)
-            continue
-        current.append((start, end, stop))
-    if current:
-        blocks.append(current)
+            if first >= 0:
+                blocks.append((first, k))
+                gaps.append((starts[k], stops[k]))
+                first = -1
+            elif gaps and gaps[-1][1] == starts[k]:
+                gaps[-1] = (gaps[-1][0], stops[k])
+        elif first < 0:
+            first = k
+    if first >= 0:
+        blocks.append((first, len(blank)))
         gaps.append((size, size))
     return blocks, gaps
 
 
-def _widths_wrapped(block: list[_Line]) -> bool:
+def _widths_wrapped(starts: list[int], ends: list[int]) -> bool:
     """The first test of :func:`_looks_wrapped`: the longest line is 40-100 characters."""
-    return 40 <= max(end - start for start, end, _ in block) <= 100
+    widest: int = max(map(sub, ends, starts))
+    return 40 <= widest <= 100
 
 
-def _looks_wrapped(text: str, block: list[_Line]) -> bool:
-    """True when a block reads as one paragraph hard-wrapped at a fixed width.
+def _looks_wrapped(text: str, starts: list[int], ends: list[int]) -> bool:
+    """True when a block of lines (their content ``starts`` and ``ends``) reads as one
+    paragraph hard-wrapped at a fixed width.
 
     Every line but the last is long (at least 40 characters and within 25% of the
     longest), none is over 100 characters or starts with a bullet, and at least half of
     the line breaks fall mid-sentence: the next line goes on in lower case.
     """
-    if len(block) < 2:
+    if len(starts) < 2:
         return False
-    lengths = [end - start for start, end, _ in block]
+    lengths = list(map(sub, ends, starts))
     widest = max(lengths)
     if widest > 100 or widest < 40:
         return False
     if any(length < 0.75 * widest for length in lengths[:-1]):
         return False
-    if any(_BULLET_START.match(text, start, end) for start, end, _ in block):
+    if any(_BULLET_START.match(text, start, end) for start, end in zip(starts, ends, strict=True)):
         return False
     continued = 0
-    for (_, end, _), (start, next_end, _) in itertools.pairwise(block):
+    for end, start, next_end in zip(ends[:-1], starts[1:], ends[1:], strict=True):
         head = text[start:next_end].lstrip()[:1]
         if text[end - 1] not in _SENTENCE_END and head.islower():
             continued += 1
-    return 2 * continued >= len(block) - 1
+    return 2 * continued >= len(starts) - 1

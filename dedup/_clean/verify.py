@@ -83,10 +83,10 @@ def guard(a: Key, b: Key) -> str | None:
     wa, wb = a.text.split(), b.text.split()
     if _slots_differ(wa, wb):
         return "template slots differ"
-    if a.names and _only_names_agree(a, b):
+    if a.names and _only_names_agree(a.names, wa, wb):
         return "only the names agree"
     sa, sb = set(wa), set(wb)
-    own_a, own_b = _own_words(sa, sb), _own_words(sb, sa)
+    own_a, own_b = _own_words(sa, sb, b.text), _own_words(sb, sa, a.text)
     if abs(len(wa) - len(wb)) > _MAX_WORDS_SHORTER and (own_a if len(wa) < len(wb) else own_b):
         # not an abridged copy but another description ("a model wearing a grey
         # jumpsuit" / "a model wearing a white shirt and grey pants")
@@ -96,21 +96,25 @@ def guard(a: Key, b: Key) -> str | None:
     return None
 
 
-def _own_words(a: set[str], b: set[str]) -> int:
+def _own_words(a: set[str], b: set[str], b_text: str) -> int:
     """How many words of ``a`` (longer than three letters) have no form in ``b``: no word
     that is the same word with another ending ("rises" / "rising"), begins it or that it
     begins ("resign" / "resignation"). Counts up to ``_MAX_OWN_WORDS``, all a guard asks.
+    ``b_text`` is the key whose words ``b`` holds: it tells at once whether any of them
+    begins with given letters (most words of ``a`` have no such word in ``b``).
 
     >>> _own_words(set("calling for the president to resign".split()),
-    ...            set("demanding the resignation of the president".split()))
+    ...            set("demanding the resignation of the president".split()),
+    ...            "demanding the resignation of the president")
     1
     """
     found = 0
+    spelled = " " + b_text
     for w in a - b:
         if len(w) <= _MIN_OWN_WORD:
             continue
         start = w[:3]  # related forms share their first three letters
-        if not any(x.startswith(start) and _related(w, x) for x in b):
+        if " " + start not in spelled or not any(x.startswith(start) and _related(w, x) for x in b):
             found += 1
             if found >= _MAX_OWN_WORDS:
                 break
@@ -123,16 +127,15 @@ def _related(a: str, b: str) -> bool:
     )
 
 
-def _only_names_agree(a: Key, b: Key) -> bool:
-    """True when the two keys are similar only through a long shared name: two alt texts
-    of different photos of one product ("The lid of the Harbourline Deluxe Steam Kettle" /
-    "A hand pouring water from the Harbourline Deluxe Steam Kettle")."""
-    wa, wb = a.text.split(), b.text.split()
-    names = a.names
+def _only_names_agree(names: frozenset[str], wa: list[str], wb: list[str]) -> bool:
+    """True when two keys of words ``wa`` and ``wb`` and the same ``names`` are similar
+    only through a long shared name: two alt texts of different photos of one product
+    ("The lid of the Harbourline Deluxe Steam Kettle" / "A hand pouring water from the
+    Harbourline Deluxe Steam Kettle")."""
     rest_a = [w for w in wa if w[:5] not in names]
-    rest_b = [w for w in wb if w[:5] not in names]
     if len(rest_a) > _NAME_SHARE * len(wa):
         return False  # the names are a small part: the rest decides as a whole
+    rest_b = [w for w in wb if w[:5] not in names]
     score = fuzz.ratio(" ".join(rest_a), " ".join(rest_b), processor=None)
     return bool(score < _MIN_REST_SIMILARITY)
 
@@ -144,20 +147,29 @@ def _slots_differ(a: list[str], b: list[str]) -> bool:
     more than one word in twelve, or the word-level alignment has two or more separate
     places where words were replaced (not just inserted or deleted). A swap between two
     forms of one word (same first three letters: "rises" / "rising") does not count.
+
+    Each test first asks whether there are edits enough, with a distance that stops
+    counting early: a swap of more than one word in twelve takes a Levenshtein distance
+    above that share, and a replaced place one deleted and one inserted word (most
+    variants differ by a word or two: then no alignment is needed).
     """
-    if len(a) == len(b):
+    most = int(_MAX_SLOT_SHARE * len(a))  # more swaps than this fill in a template
+    if len(a) == len(b) and Levenshtein.distance(a, b, score_cutoff=most) > most:
         swapped = 0
-        pure_swaps = True
         for op in Levenshtein.opcodes(a, b):
-            if op.tag == "replace":
-                for k in range(op.src_end - op.src_start):
-                    if not _same_word(a[op.src_start + k], b[op.dest_start + k]):
+            tag = op.tag
+            if tag == "replace":
+                a_start, b_start = op.src_start, op.dest_start
+                for k in range(op.src_end - a_start):
+                    if not _same_word(a[a_start + k], b[b_start + k]):
                         swapped += 1
-            elif op.tag != "equal":
-                pure_swaps = False
-                break
-        if pure_swaps and swapped > _MAX_SLOT_SHARE * len(a):
-            return True
+            elif tag != "equal":
+                break  # not only swaps
+        else:
+            if swapped > most:
+                return True
+    if Indel.distance(a, b, score_cutoff=_TWO_PLACES - 1) < _TWO_PLACES:
+        return False
     replaced = 0
     removed: list[str] = []
     added: list[str] = []
@@ -173,19 +185,26 @@ def _slots_differ(a: list[str], b: list[str]) -> bool:
     return replaced >= 2
 
 
+_TWO_PLACES: Final = 4
+"""The fewest words deleted or inserted in two places where words were replaced."""
+
+
 def _same_stems(a: list[str], b: list[str]) -> bool:
     return len(a) == len(b) and all(_same_word(x, y) for x, y in zip(a, b, strict=True))
 
 
 def _same_word(a: str, b: str) -> bool:
     """Two forms of one word: only endings of up to three letters differ ("rises" /
-    "rising", "Georgia" / "Georgian"), and at least three letters are shared."""
-    shared = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        shared += 1
-    return shared >= 3 and shared >= max(len(a), len(b)) - 3
+    "rising", "Georgia" / "Georgian"), and at least three letters are shared: the words
+    agree in their first ``max(3, longer - 3)`` letters.
+
+    >>> _same_word("rises", "rising"), _same_word("rise", "rose"), _same_word("at", "at")
+    (True, False, False)
+    """
+    shared = max(len(a), len(b)) - 3
+    if shared < 3:
+        shared = 3
+    return len(a) >= shared and len(b) >= shared and a[:shared] == b[:shared]
 
 
 class Verification:
