@@ -364,9 +364,17 @@ class _Decider:
                 return None
             return prev, 1.0, _exact_rule(keys, prev, j), "adjacent"
         m = self.verified.check(prev, j)
-        if m is not None:
+        if m is not None and not self._others_removed_between(prev, j):
             return prev, m.similarity, m.rule, "adjacent"
         return None
+
+    def _others_removed_between(self, prev: int, j: int) -> bool:
+        """Whether units removed as copies of something other than ``prev`` stand between
+        it and ``j``: then the two were not printed together (a line under every item
+        stood between two items), and a near-duplicate of them is two items, not a
+        caption and its alt text ("... intrinsic height." / "... intrinsic width.")."""
+        removed = self.removed
+        return any(k in removed and removed[k].kept != prev for k in range(prev + 1, j))
 
     def _long_field(self, j: int, least: int = _MIN_GAP_WORDS) -> bool:
         """A headline behind a kicker or with many numbers ("Deal Alert: Save $50 on the
