@@ -63,7 +63,7 @@ from .candidates import minor_units, transparent_units
 from .config import CleanConfig
 from .credits import is_image_label, strip_frame
 from .normalize import Keys, normalize_text
-from .types import Candidates, Decision, Kind, Match, Position, Rule
+from .types import Candidates, Decision, Kind, Position, Rule
 from .verify import Verification
 
 __all__ = ["decide"]
@@ -681,10 +681,8 @@ class _Decider:
         rep = self.group_rep.get(self.group[j])
         if rep is not None and rep != j:
             return rep, 1.0, _exact_rule(self.keys, rep, j), "distant"
-        best: Match | None = None
-        for m in self.verified.matches.get(j, ()):
-            if m.i not in self.removed and (best is None or m.similarity > best.similarity):
-                best = m
+        removed = self.removed
+        best = self.verified.best(j, lambda i: i not in removed)
         if best is not None:
             return best.i, best.similarity, best.rule, "distant"
         return None

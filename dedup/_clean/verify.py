@@ -23,6 +23,7 @@ say different things with the same words ("A hates B" / "B hates A"). A pair at 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from rapidfuzz import fuzz
@@ -208,21 +209,54 @@ def _same_word(a: str, b: str) -> bool:
 
 
 class Verification:
-    """The output of the verify stage.
+    """The output of the verify stage: the test of a near-duplicate pair, made when the
+    decide stage asks and remembered.
 
-    ``matches`` maps a unit to its verified matches among the candidate pairs (those of
-    ``scope="document"``). :meth:`check` applies the same test to any other pair: the
-    decide stage asks it about each unit and the kept unit just before it, which only
-    decide knows, since it depends on what was removed.
+    :meth:`best` gives a unit's best match among its candidate pairs (those of
+    ``scope="document"``); :meth:`check` tests any other pair: decide asks it about each
+    unit and the kept unit just before it, which only decide knows, since it depends on
+    what was removed.
     """
 
-    __slots__ = ("_cache", "_config", "_keys", "matches")
+    __slots__ = ("_cache", "_config", "_keys", "_proposed")
 
-    def __init__(self, keys: Keys, config: CleanConfig) -> None:
+    def __init__(
+        self, keys: Keys, config: CleanConfig, proposed: dict[int, list[int]] | None = None
+    ) -> None:
         self._keys = keys
         self._config = config
         self._cache: dict[tuple[int, int], Match | None] = {}
-        self.matches: dict[int, list[Match]] = {}
+        self._proposed = proposed or {}  # unit -> earlier units of its candidate pairs
+
+    def best(self, j: int, usable: Callable[[int], bool]) -> Match | None:
+        """The most similar match of ``j`` among its candidate pairs whose earlier unit is
+        ``usable`` (still kept); of equally similar ones, the first proposed. Pairs are
+        scored in one pass and guarded best first, up to the first match: of a unit with
+        many near copies, most pairs are never guarded."""
+        earlier = self._proposed.get(j)
+        if not earlier:
+            return None
+        texts, threshold = self._keys.texts, self._config.threshold
+        text = texts[j]
+        scored = sorted(
+            (
+                -round(
+                    fuzz.ratio(texts[i], text, processor=None, score_cutoff=threshold * 100) / 100,
+                    4,
+                ),
+                n,
+                i,
+            )
+            for n, i in enumerate(earlier)
+        )
+        for negative, _, i in scored:
+            if -negative < threshold:
+                break  # the rest score lower still
+            if usable(i):
+                found = self.check(i, j)
+                if found is not None:
+                    return found
+        return None
 
     def check(self, i: int, j: int) -> Match | None:
         """The match of units ``i < j``, or ``None`` when they are not near-duplicates."""
@@ -256,15 +290,15 @@ class Verification:
 
 
 def verify(keys: Keys, cands: Candidates, config: CleanConfig) -> Verification:
-    """Score every candidate pair and keep those that pass the threshold and the guards.
+    """The test of near-duplicate pairs, for the candidate pairs and any pair decide asks
+    about: a pair matches when it reaches the threshold and passes the guards.
 
     Both units must be long enough (``min_chars``, ``min_words``) and, with
     ``protect_structure``, text: list items, questions, labels, headings, tables and code
-    differ on purpose.
+    differ on purpose. The candidate pairs are grouped by their later unit here and tested
+    when decide asks (:meth:`Verification.best`).
     """
-    verification = Verification(keys, config)
+    proposed: dict[int, list[int]] = {}
     for i, j in cands.pairs:
-        found = verification.check(i, j)
-        if found is not None:
-            verification.matches.setdefault(j, []).append(found)
-    return verification
+        proposed.setdefault(j, []).append(i)
+    return Verification(keys, config, proposed)
