@@ -55,7 +55,7 @@ from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterator, Sequence
 from functools import cached_property
-from itertools import compress, count, islice, pairwise
+from itertools import compress, count, pairwise
 from operator import ne
 from typing import Final
 
@@ -223,8 +223,17 @@ class _Decider:
         """Whether kept unit ``i`` is the page's headline. Only the first unit that is not
         transparent or a breadcrumb can be: the headline's tests are made once that one is
         asked about."""
-        before = zip(islice(self.transparent, i), self.keys.raws, strict=False)
-        return all(skip or _breadcrumb(raw) for skip, raw in before) and i == self.title
+        return i == self.first_unit and i == self.title
+
+    @cached_property
+    def first_unit(self) -> int:
+        """The first unit that is not transparent or a breadcrumb: the only one that can be
+        the headline."""
+        raws = self.keys.raws
+        for j, skip in enumerate(self.transparent):
+            if not skip and not _breadcrumb(raws[j]):
+                return j
+        return -1
 
     def run(self) -> dict[int, Decision]:
         transparent = self.transparent
