@@ -667,6 +667,8 @@ class _Decider:
             return None  # printed under every item ("All reviews below are from G2.")
         if self.keys.words(j) > _MAX_CARD_TITLE_WORDS or not self._caption_like(j):
             return None  # a paragraph that begins a longer one is another paragraph
+        if self.keys.raws[j].rstrip().endswith(_SENTENCE_STOPS):
+            return None  # a sentence that begins a paragraph, said again: not a title
         text = " ".join(self.keys.raws[j].split())
         for i in reversed(self.headed_by[j]):
             if i in self.removed or not self._caption_like(i):

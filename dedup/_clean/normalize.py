@@ -78,7 +78,10 @@ class Keys:
     unit text, so a text repeated many times costs one computation).
     """
 
-    __slots__ = ("_frames", "_info", "_parts", "_shape", "_words", "raws", "spaces", "texts")
+    __slots__ = (
+        "_by_raw", "_frames", "_info", "_parts", "_shape", "_verbatim", "_words", "raws",
+        "spaces", "texts",
+    )  # fmt: skip
 
     def __init__(
         self, texts: tuple[str, ...], raws: tuple[str, ...], frames: _Frames | None = None
@@ -88,6 +91,8 @@ class Keys:
         self._info: dict[int, Key] = {}
         self._shape: dict[int, tuple[Kind, str]] = {}
         self._parts: dict[int, _Parts] = {}  # what shape() worked out, for info()
+        self._by_raw: dict[tuple[str, int], _Parts] = {}  # the same, by line: copies
+        self._verbatim: dict[str, bool] = {}  # is_verbatim(), by line
         self._frames = frames
         self.spaces = list(map(str.count, texts, repeat(" ")))
         """The spaces in each key: its words less one, but in scripts without spaces."""
@@ -134,8 +139,12 @@ class Keys:
         known = self._shape.get(i)
         if known is not None:
             return known[0] in _VERBATIM
-        stripped = self.raws[i].strip()
-        return bool(stripped) and _layout(stripped) in _VERBATIM
+        raw = self.raws[i]
+        found = self._verbatim.get(raw)
+        if found is None:
+            stripped = raw.strip()
+            found = self._verbatim[raw] = bool(stripped) and _layout(stripped) in _VERBATIM
+        return found
 
     def kind(self, i: int) -> Kind:
         """``info(i).kind``, without the names."""
@@ -154,7 +163,11 @@ class Keys:
             if known is not None:
                 found = (known.kind, known.label)
             else:
-                parts = self._parts[i] = _shape(self.raws[i], self._words[i], self._framed(i))
+                line = (self.raws[i], self._words[i])
+                parts = self._by_raw.get(line)
+                if parts is None:  # the first copy of this line
+                    parts = self._by_raw[line] = _shape(*line, self._framed(i))
+                self._parts[i] = parts
                 found = (parts[0], parts[1])
             self._shape[i] = found
         return found
