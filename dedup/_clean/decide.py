@@ -205,7 +205,9 @@ class _Decider:
         # every teaser ends in an ellipsis (_ELLIPSIS)
         raws = "\n".join(keys.raws)
         self.teasers = "..." in raws or "\u2026" in raws
-        self.headed_by = _headed_by(self.texts, _MIN_CARD_TITLE_WORDS) if self.page else {}
+        self.headed_by = (
+            _headed_by(self.texts, self.spaces, _MIN_CARD_TITLE_WORDS) if self.page else {}
+        )
         self.in_run = (
             _copy_runs(
                 keys, self.group, copies, config, self.templated, self.minor, self.transparent
@@ -848,16 +850,17 @@ def _templated(group: tuple[int, ...], copies: list[int]) -> frozenset[int]:
     return frozenset(g for g, n in places.items() if n >= 3)
 
 
-def _headed_by(texts: Sequence[str], least: int) -> dict[int, list[int]]:
-    """Unit of ``least`` words or more -> the nearest earlier units (at most
-    ``_TEASER_CANDIDATES``) whose keys start with its key and a space. The keys that start
-    with ``key + " "`` sort right after it, before ``key + "!"``: one sort and a look at
-    each key's successor tell which keys begin others (few do), two bisections which.
+def _headed_by(texts: Sequence[str], spaces: Sequence[int], least: int) -> dict[int, list[int]]:
+    """Unit of ``least`` words or more (``spaces``: the spaces in each key, counted
+    already) -> the nearest earlier units (at most ``_TEASER_CANDIDATES``) whose keys
+    start with its key and a space. The keys that start with ``key + " "`` sort right
+    after it, before ``key + "!"``: one sort and a look at each key's successor tell which
+    keys begin others (few do), two bisections which.
 
-    >>> _headed_by(["a b c", "x", "a b", "a bc", "a b c d", "a b"], 2)
+    >>> _headed_by(["a b c", "x", "a b", "a bc", "a b c d", "a b"], [2, 0, 1, 1, 3, 1], 2)
     {2: [0], 5: [0, 4]}
     """
-    keys = sorted({text for text in texts if text.count(" ") + 1 >= least})
+    keys = sorted(set(compress(texts, [n >= least - 1 for n in spaces])))
     heads = [a for a, b in pairwise(keys) if b.startswith(a) and b[len(a) : len(a) + 1] == " "]
     if not heads:
         return {}

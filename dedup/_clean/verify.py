@@ -101,8 +101,9 @@ def _own_words(a: set[str], b: set[str], b_text: str) -> int:
     """How many words of ``a`` (longer than three letters) have no form in ``b``: no word
     that is the same word with another ending ("rises" / "rising"), begins it or that it
     begins ("resign" / "resignation"). Counts up to ``_MAX_OWN_WORDS``, all a guard asks.
-    ``b_text`` is the key whose words ``b`` holds: it tells at once whether any of them
-    begins with given letters (most words of ``a`` have no such word in ``b``).
+    ``b_text`` is the key whose words ``b`` holds (single spaces): the words of ``b`` that
+    begin with given letters are found where it spells them, one search each, instead of
+    trying every word of ``b`` (most words of ``a`` have none, or one).
 
     >>> _own_words(set("calling for the president to resign".split()),
     ...            set("demanding the resignation of the president".split()),
@@ -110,12 +111,18 @@ def _own_words(a: set[str], b: set[str], b_text: str) -> int:
     1
     """
     found = 0
-    spelled = " " + b_text
+    spelled = " " + b_text + " "
     for w in a - b:
         if len(w) <= _MIN_OWN_WORD:
             continue
-        start = w[:3]  # related forms share their first three letters
-        if " " + start not in spelled or not any(x.startswith(start) and _related(w, x) for x in b):
+        start = " " + w[:3]  # related forms share their first three letters
+        at = spelled.find(start)
+        while at >= 0:  # each word of b with those letters, found where it is spelled
+            end = spelled.index(" ", at + 1)
+            if _related(w, spelled[at + 1 : end]):
+                break
+            at = spelled.find(start, end)
+        else:
             found += 1
             if found >= _MAX_OWN_WORDS:
                 break
