@@ -72,7 +72,7 @@ _CAPTION_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.FRAGMENT})
 """Kinds that captions, alt texts and sentences have: they may be copies at a gap."""
 _BLOCK_KINDS: Final = frozenset({Kind.TEXT, Kind.HEADING, Kind.FRAGMENT})
 """Kinds that count in a block printed twice when the earlier copies are in order too (a
-fragment: a menu entry such as "e-Signature & Workflow")."""
+fragment: a menu entry such as "e-mail & calendar sync")."""
 _FIELD_KINDS: Final = frozenset({Kind.FIELD, Kind.DATA})
 """Kinds of headlines behind a kicker label or with many numbers, when long enough."""
 _MIN_DISTANT_HEADLINE_WORDS: Final = 12
@@ -80,8 +80,8 @@ _MIN_DISTANT_HEADLINE_WORDS: Final = 12
 related-story title, not a section heading or a spec line (at ten words two article
 pages' contents entries went)."""
 _MIN_GAP_FIELD_WORDS: Final = 10
-"""Such a headline counts at a gap from this many words: a pick's "Firm feel: Hybrid
-Natural Mattress" stays."""
+"""Such a headline counts at a gap from this many words: a pick's "Best for sailors: Quay
+Wool Blanket" stays."""
 
 _Found = tuple[int, float, Rule, Position]
 
@@ -383,7 +383,7 @@ class _Decider:
         """Whether units removed as copies of something other than ``prev`` stand between
         it and ``j``: then the two were not printed together (a line under every item
         stood between two items), and a near-duplicate of them is two items, not a
-        caption and its alt text ("... intrinsic height." / "... intrinsic width.")."""
+        caption and its alt text ("... its natural height." / "... its natural width.")."""
         removed = self.removed
         return any(k in removed and removed[k].kept != prev for k in range(prev + 1, j))
 
@@ -658,15 +658,15 @@ class _Decider:
         return None
 
     def _title_of_card(self, j: int) -> _Found | None:
-        """A title printed again after a teaser card that glued it to its summary ("With
-        shattered dreams, deportees return home" / "With shattered dreams, deportees
-        return home NEW DELHI: Their American dream..."): ``j`` is the first words of a
+        """A title printed again after a teaser card that glued it to its summary ("Ferry
+        crews return to work after the strike" / "Ferry crews return to work after the
+        strike PORT ELLERY: Crews voted on Monday..."): ``j`` is the first words of a
         kept unit, and what follows them there starts a new sentence or block (a capital,
         a digit or a sign), not the rest of a sentence that merely starts with a heading's
         words ("Climate change" / "Climate change is ..."). Or the headline without its
         year ("The Best Harbour Speakers for 2026" / "The Best Harbour Speakers")."""
         if self.group[j] in self.templated:
-            return None  # printed under every item ("All reviews below are from G2.")
+            return None  # printed under every item ("All prices checked this week.")
         if self.keys.words(j) > _MAX_CARD_TITLE_WORDS or not self._caption_like(j):
             return None  # a paragraph that begins a longer one is another paragraph
         if self.keys.raws[j].rstrip().endswith(_SENTENCE_STOPS):
@@ -771,7 +771,7 @@ def _title(keys: Keys, group: tuple[int, ...], transparent: list[bool]) -> int:
     least ``_MIN_TITLE_WORDS`` words, does not end like a sentence and does not start a
     list of headings (a table of contents); else -1. Printed again as image alt text, in a
     promo box or a related link, it is never new information."""
-    # the first two units, but for breadcrumbs ("Blog > Nutrition > Meal plans") and
+    # the first two units, but for breadcrumbs ("Blog > Travel > Ferry guides") and
     # copies of the first
     first: list[int] = []
     for j, skip in enumerate(transparent):
@@ -809,10 +809,10 @@ def _dated(key: str) -> bool:
 
 def _breadcrumb(raw: str) -> bool:
     """Whether a line is a breadcrumb trail: two or more short steps between ``>``, ``»``
-    or a single right-pointing angle quote ("Blog > Nutrition > Meal plans", "Home »
-    Science Fiction").
+    or a single right-pointing angle quote ("Blog > Travel > Ferry guides", "Home »
+    Harbour news").
 
-    >>> _breadcrumb("Blog > Nutrition > Meal Plans")
+    >>> _breadcrumb("Blog > Travel > Ferry Guides")
     True
     >>> _breadcrumb("Tide > 2 m at noon on the quay")
     False
