@@ -587,7 +587,7 @@ class _Decider:
     def _attributes_between(self, i: int, j: int) -> bool:
         """Only a product's attributes stand between a title and its copy a few lines on
         ("Linen Wrap Dress", "Linen", "Machine wash", "Linen Wrap Dress"): one- and
-        two-word lines as written ("4-way stretch"), each at most half the title's words; the
+        two-word lines as written ("2-way stretch"), each at most half the title's words; the
         title has three or more."""
         if j - i > _HEADING_GAP:
             return False
