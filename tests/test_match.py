@@ -40,7 +40,9 @@ def test_document_scope_pairs_all_units() -> None:
     lines.append(BASE.replace("boats", "ships"))
     _, cands, verified = _stages("\n".join(lines), scope="document")
     assert (0, 9) in cands.pairs  # type: ignore[attr-defined]
-    assert [(m.i, m.j) for m in verified.matches[9]] == [(0, 9)]  # type: ignore[attr-defined]
+    best = verified.best(9, lambda i: True)  # type: ignore[attr-defined]
+    assert (best.i, best.j) == (0, 9)
+    assert verified.best(9, lambda i: i != 0) is None  # type: ignore[attr-defined]
 
 
 def test_document_scope_uses_lsh_above_the_all_pairs_limit() -> None:
