@@ -141,10 +141,11 @@ IMAGE_LEADS: Final = (
 """What starts an image's alt text: "Avatar for Jane Roe", "Photo of the harbour wall"."""
 
 IMAGE_NAMES: Final = (
-    "image", "logo", "icon", "avatar", "thumbnail", "headshot", "featured image",
-    "cover image", "book cover", "profile picture", "profile photo",
+    "image", "logo", "icon", "avatar", "thumbnail", "headshot", "book cover",
+    "profile picture", "profile photo",
 )  # fmt: skip
-"""What ends an image's alt text: "Acme Registration Forms logo", "... Convertible image"."""
+"""What ends an image's alt text: "Acme Registration Forms logo", "... Convertible image"
+(and so "... featured image", "... cover image")."""
 
 
 def _alternation(words: tuple[str, ...]) -> str:

@@ -219,7 +219,9 @@ class _Decider:
     @cached_property
     def title(self) -> int:
         """The page's headline (see :func:`_title`), worked out when a rule first asks."""
-        return _title(self.keys, self.group, self.transparent) if self.page else -1
+        if not self.page:
+            return -1
+        return _title(self.keys, self.group, self.transparent, self.first_unit)
 
     def _is_title(self, i: int) -> bool:
         """Whether kept unit ``i`` is the page's headline. Only the first unit that is not
@@ -579,10 +581,7 @@ class _Decider:
         """Whether one of two copies has a credit or label the other lacks ("Cover image
         for Tide Keeper by Jane Roe" / "Tide Keeper by Jane Roe"): an image's alt text
         and its caption, however short, not a line repeated on purpose."""
-        raws = self.keys.raws
-        return any(
-            strip_frame(line) != line for line in (" ".join(raws[k].split()) for k in (i, j))
-        )
+        return any(strip_frame(line) != line for line in map(self.keys.spaced, (i, j)))
 
     def _attributes_between(self, i: int, j: int) -> bool:
         """Only a product's attributes stand between a title and its copy a few lines on
@@ -671,11 +670,11 @@ class _Decider:
             return None  # a paragraph that begins a longer one is another paragraph
         if self.keys.raws[j].rstrip().endswith(_SENTENCE_STOPS):
             return None  # a sentence that begins a paragraph, said again: not a title
-        text = " ".join(self.keys.raws[j].split())
+        text = self.keys.spaced(j)
         for i in reversed(self.headed_by[j]):
             if i in self.removed or not self._caption_like(i):
                 continue
-            longer = " ".join(self.keys.raws[i].split())
+            longer = self.keys.spaced(i)
             if not longer.startswith(text + " "):
                 continue
             rest = longer[len(text) + 1 :]
@@ -739,8 +738,8 @@ class _Decider:
     def _image_label(self, j: int) -> bool:
         """An image's alt text of two or more words ("Avatar for Jane Roe", "Acme Forms
         logo"): printed again, under every comment or card, it says nothing new."""
-        words = self.keys.raws[j].split()
-        return len(words) > 1 and is_image_label(" ".join(words))
+        line = self.keys.spaced(j)
+        return " " in line and is_image_label(line)
 
     def _answer(self, j: int) -> bool:
         """Whether ``j`` stands right after a question: one answer under two questions of
@@ -766,32 +765,33 @@ class _Decider:
         return "gap" if i in self.recent or j - i <= self.config.window else "distant"
 
 
-def _title(keys: Keys, group: tuple[int, ...], transparent: list[bool]) -> int:
+def _title(keys: Keys, group: tuple[int, ...], transparent: list[bool], first: int) -> int:
     """The page's headline: its first unit that is not too short to matter, when it has at
     least ``_MIN_TITLE_WORDS`` words, does not end like a sentence and does not start a
     list of headings (a table of contents); else -1. Printed again as image alt text, in a
-    promo box or a related link, it is never new information."""
-    # the first two units, but for breadcrumbs ("Blog > Travel > Ferry guides") and
-    # copies of the first
-    first: list[int] = []
-    for j, skip in enumerate(transparent):
-        if skip or (first and group[j] == group[first[0]]) or _breadcrumb(keys.raws[j]):
-            continue
-        first.append(j)
-        if len(first) == 2:
-            break
-    if not first or keys.kind(first[0]) not in _TITLE_KINDS:
+    promo box or a related link, it is never new information. ``first`` is the first unit
+    that is not transparent or a breadcrumb (``_Decider.first_unit``), or -1."""
+    if first < 0 or keys.kind(first) not in _TITLE_KINDS:
         return -1
-    if keys.raws[first[0]].rstrip().endswith(_SENTENCE_STOPS):
+    if keys.raws[first].rstrip().endswith(_SENTENCE_STOPS):
         return -1  # a sentence, not a headline: the lead the summary bullets restate
-    if keys.words(first[0]) < _MIN_TITLE_WORDS:
+    if keys.words(first) < _MIN_TITLE_WORDS:
         return -1
     # a list of headings (a table of contents) starts the text, unless the first is
-    # printed in three or more places: no table of contents entry is
-    toc = len(first) > 1 and keys.kind(first[0]) is keys.kind(first[1]) is Kind.HEADING
-    if toc and sum(1 for g in group if g == first[0]) < _TITLE_COPIES:
+    # printed in three or more places: no table of contents entry is; the next unit is
+    # looked for past breadcrumbs ("Blog > Travel > Ferry guides") and copies of the first
+    second = next(
+        (
+            j
+            for j in range(first + 1, len(group))
+            if not transparent[j] and group[j] != group[first] and not _breadcrumb(keys.raws[j])
+        ),
+        -1,
+    )
+    toc = second >= 0 and keys.kind(first) is keys.kind(second) is Kind.HEADING
+    if toc and sum(1 for g in group if g == first) < _TITLE_COPIES:
         return -1
-    return first[0]
+    return first
 
 
 def _dated(key: str) -> bool:

@@ -122,6 +122,10 @@ class Keys:
             return None
         if i in frames:
             return frames[i]  # without its frame, or None: not known
+        return self.spaced(i)
+
+    def spaced(self, i: int) -> str:
+        """Unit ``i`` as written, stripped, with single spaces between its words."""
         return _single_spaced(self.raws[i])
 
     def is_list_item(self, i: int) -> bool:

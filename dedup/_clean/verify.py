@@ -245,17 +245,7 @@ class Verification:
             return None
         texts, threshold = self._keys.texts, self._config.threshold
         text = texts[j]
-        scored = sorted(
-            (
-                -round(
-                    fuzz.ratio(texts[i], text, processor=None, score_cutoff=threshold * 100) / 100,
-                    4,
-                ),
-                n,
-                i,
-            )
-            for n, i in enumerate(earlier)
-        )
+        scored = sorted((-_score(texts[i], text, threshold), n, i) for n, i in enumerate(earlier))
         for negative, _, i in scored:
             if -negative < threshold:
                 break  # the rest score lower still
@@ -282,10 +272,7 @@ class Verification:
         a, b = keys.texts[i], keys.texts[j]
         if keys.words(i) < config.min_words or keys.words(j) < config.min_words:
             return None
-        # with a cutoff, the score is the same as without one when it reaches the cutoff
-        score = round(
-            fuzz.ratio(a, b, processor=None, score_cutoff=config.threshold * 100) / 100, 4
-        )
+        score = _score(a, b, config.threshold)
         if score < config.threshold:  # below the cutoff (0.0), or by rounding
             return None
         structure = keys.kind(i) is not Kind.TEXT or keys.kind(j) is not Kind.TEXT
@@ -294,6 +281,12 @@ class Verification:
         if guard(keys.info(i), keys.info(j)) is not None:
             return None
         return Match(i, j, score, Rule.NEAR_DUPLICATE)
+
+
+def _score(a: str, b: str, threshold: float) -> float:
+    """The similarity of keys ``a`` and ``b`` to four places, or 0.0 below ``threshold``
+    (with a cutoff, the score is the same as without one when it reaches the cutoff)."""
+    return round(fuzz.ratio(a, b, processor=None, score_cutoff=threshold * 100) / 100, 4)
 
 
 def verify(keys: Keys, cands: Candidates, config: CleanConfig) -> Verification:
