@@ -8,6 +8,9 @@ The corpus, in groups of at most ``_CHUNK`` inputs:
 * ``cleaned``: the same articles once cleaned (nothing left to remove), default options;
 * ``synthetic``: the labelled synthetic documents that ``python -m benchmarks synthetic``
   scores (``benchmarks.synthetic.generate(7, 80)``);
+* ``document``: the benchmark articles, the synthetic documents and two long
+  template-heavy texts (``benchmarks.speed.scaling_text``, past ``all_pairs_limit``, so
+  both ways of proposing pairs are covered), with ``scope="document"``;
 * ``cases``: every case of ``tests/cases/*.json``, with its options;
 * ``reliability``: the generated texts of ``tests/test_reliability.py``'s ``_corpus()``,
   with their configurations, and again with the default options;
@@ -70,6 +73,14 @@ def _synthetic() -> list[_Input]:
     return [("\n".join(d.lines) + "\n", None, {}) for d in generate(7, 80)]
 
 
+def _document() -> list[_Input]:
+    from benchmarks.speed import scaling_text
+
+    texts = [t for t, _, _ in _articles()] + [t for t, _, _ in _synthetic()]
+    texts += [scaling_text(600, seed=3), scaling_text(3000, seed=5)]
+    return [(t, None, {"scope": "document"}) for t in texts]
+
+
 def _cases() -> list[_Input]:
     out: list[_Input] = []
     for path in sorted((HERE / "cases").glob("*.json")):
@@ -101,6 +112,7 @@ GROUPS: dict[str, Callable[[], list[_Input]]] = {
     "articles": _articles,
     "cleaned": _cleaned,
     "synthetic": _synthetic,
+    "document": _document,
     "cases": _cases,
     "reliability": _reliability_inputs,
     "real": _real,
