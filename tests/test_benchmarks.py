@@ -181,6 +181,26 @@ def test_baselines_on_a_hand_made_list() -> None:
     assert methods.rapidfuzz_seq_keep(LINES) == [True, False, True, False]
 
 
+def test_fuzzy_floor_drops_exact_normalized_and_near_copies_of_the_line_before() -> None:
+    text = "\n".join(
+        [
+            "Boats wait in the harbour at dawn",
+            "Boats wait in the harbour at dawn.",  # normalized copy
+            "Boats waited in the harbour at dawn",  # near copy of the line kept before
+            "The ferry leaves at noon",
+            "Boats wait in the harbour at dawn",  # exact copy far off
+            "Pros",
+            "Cons",
+        ]
+    )
+    assert speed.fuzzy_floor(text).splitlines() == [
+        "Boats wait in the harbour at dawn",
+        "The ferry leaves at noon",
+        "Pros",
+        "Cons",
+    ]
+
+
 def test_trafilatura_rule_needs_long_lines_seen_three_times() -> None:
     pytest.importorskip("trafilatura", reason="the trafilatura baseline needs trafilatura")
     long = "A long paragraph " * 8
