@@ -745,7 +745,7 @@ class _Decider:
         """Whether ``j`` stands right after a question: one answer under two questions of
         an FAQ is meant."""
         last = self.last_seen
-        return last >= 0 and self.keys.kind(last) is Kind.QUESTION
+        return last >= 0 and self.keys.is_question(last)
 
     def _sentence_like(self, j: int) -> bool:
         """Text without a ``Label:`` in front."""
@@ -873,7 +873,8 @@ def _headed_by(texts: Sequence[str], spaces: Sequence[int], least: int) -> dict[
         hi = bisect_left(keys, key + "!", lo)
         longer = sorted(u for other in keys[lo:hi] for u in where[other])
         for j in where[key]:
-            earlier = longer[: bisect_left(longer, j)][-_TEASER_CANDIDATES:]
+            end = bisect_left(longer, j)
+            earlier = longer[max(0, end - _TEASER_CANDIDATES) : end]
             if earlier:
                 found[j] = earlier
     return found

@@ -150,6 +150,16 @@ class Keys:
             found = self._verbatim[raw] = bool(stripped) and _layout(stripped) in _VERBATIM
         return found
 
+    def is_question(self, i: int) -> bool:
+        """``kind(i) is Kind.QUESTION``, answered from the line alone when it cannot end in
+        a question mark: plain ASCII without one and without an entity (which may spell
+        one). Asked of the unit before every copy far off, most of them never shaped."""
+        if i not in self._shape:
+            raw = self.raws[i]
+            if "?" not in raw and raw.isascii() and "&" not in raw:
+                return False
+        return self.kind(i) is Kind.QUESTION
+
     def kind(self, i: int) -> Kind:
         """``info(i).kind``, without the names."""
         return self.shape(i)[0]
