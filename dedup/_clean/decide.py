@@ -1150,9 +1150,11 @@ def _text_runs(
         if j in chained and (not protect or keys.kind(j) is Kind.TEXT):
             run.append(j)
             continue
+        if run:
+            yield run
+            run = []
+    if run:
         yield run
-        run = []
-    yield run
 
 
 def _block_runs(
@@ -1179,13 +1181,15 @@ def _block_runs(
         if run and blockable and group[seq[p - offset]] == g:
             run.append(j)
         else:
-            yield run
-            run = []
+            if run:
+                yield run
+                run = []
             if blockable and g in last:
                 offset = p - last[g]
                 run = [j]
         last[g] = p
-    yield run
+    if run:
+        yield run
 
 
 def _keep_longest(
