@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 import dedup
 from dedup import CleanConfig
-from dedup._clean.candidates import candidates
+from dedup._clean import candidates as candidates_module
+from dedup._clean.candidates import _spread, _spread_bulk, candidates
 from dedup._clean.normalize import normalize
 from dedup._clean.segment import segment
-from dedup._clean.verify import guard, verify
+from dedup._clean.verify import guard, similarity, verify
 
 BASE = "Fishermen repair their boats in the old harbour after the storm passed on Sunday"
 
@@ -43,6 +46,49 @@ def test_document_scope_pairs_all_units() -> None:
     best = verified.best(9, lambda i: True)  # type: ignore[attr-defined]
     assert (best.i, best.j) == (0, 9)
     assert verified.best(9, lambda i: i != 0) is None  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("few", [0, 10**6])
+@pytest.mark.parametrize("all_pairs_limit", [400, 2])
+def test_candidate_scores_are_those_of_verify(
+    all_pairs_limit: int, few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # both ways of proposing pairs (all pairs, LSH) and of spreading them to the copies
+    # of both members of a pair (Python, numpy)
+    from benchmarks.speed import scaling_text
+
+    monkeypatch.setattr(candidates_module, "_FEW", few)
+    config = CleanConfig(scope="document", all_pairs_limit=all_pairs_limit)
+    keys = normalize(segment(scaling_text(300, seed=5)))
+    cands = candidates(keys, config)
+    assert len(cands.scores) > 100
+    texts = keys.texts
+    for (i, j), score in zip(cands.pairs, cands.scores, strict=True):
+        expected = similarity(texts[i], texts[j], config.threshold)
+        assert score.hex() == expected.hex(), (i, j)
+    order = [(j, -score, i) for (i, j), score in zip(cands.pairs, cands.scores, strict=True)]
+    assert order == sorted(set(order))  # by later unit, best first, then earlier unit
+
+
+def test_spreading_pairs_to_copies_the_same_both_ways() -> None:
+    rng = random.Random(3)
+    for _ in range(200):
+        n = rng.randrange(2, 40)
+        group: list[int] = []  # the first unit of each group, as Candidates.group
+        for j in range(n):
+            group.append(j if j == 0 or rng.random() < 0.6 else group[rng.randrange(j)])
+        reps = [j for j in range(n) if group[j] == j]
+        copies: dict[int, list[int]] = {}
+        for j in range(n):
+            if group[j] != j and rng.random() < 0.9:  # some copies not eligible
+                copies.setdefault(group[j], []).append(j)
+        found = [(a, b) for a in range(len(reps)) for b in range(a + 1, len(reps))]
+        found = sorted(rng.sample(found, min(len(found), rng.randrange(1, 12))))
+        firsts, seconds = [a for a, _ in found], [b for _, b in found]
+        similar = [rng.choice([0.8, 0.85, 0.9125, 1.0]) for _ in found]
+        few = _spread(reps, copies, firsts, seconds, similar)
+        assert few == _spread_bulk(reps, copies, firsts, seconds, similar)
+        assert len(set(zip(few[0], few[1], strict=True))) == len(few[0])  # each pair once
 
 
 def test_document_scope_uses_lsh_above_the_all_pairs_limit() -> None:

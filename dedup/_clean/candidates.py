@@ -5,29 +5,31 @@ kept unit just before it are always compared (by the decide stage, which knows w
 kept). For ``scope="document"`` a proposal step whose only job is recall pairs units from
 anywhere in the text: all pairs up to ``all_pairs_limit`` units long enough for matching
 (rapidfuzz ``process.cdist``), MinHash LSH on word shingles above it (seeded, vectorized,
-the corpus layer's MinHash).
-Every pair is verified by the next stage before anything is removed.
+the corpus layer's MinHash). The pairs are kept when their similarity reaches the
+threshold, and they come with it: the verify stage's score, which it need not compute
+again. Every pair is verified by the next stage before anything is removed.
 """
 
 from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
-from itertools import count
-from operator import itemgetter
-from typing import TYPE_CHECKING, Final
+from itertools import compress, count
+from operator import ne
+from typing import TYPE_CHECKING, Any, Final
 
 from rapidfuzz import fuzz, process
 
 from .config import CleanConfig
 from .normalize import Keys
-from .types import Candidates, Pair
+from .types import Candidates
+from .verify import similarity
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    Ints = npt.NDArray[np.int64]
+    Ints = npt.NDArray[np.signedinteger[Any]]
 
 __all__ = ["candidates", "minor_units", "transparent_units"]
 
@@ -64,7 +66,7 @@ def minor_units(lengths: Sequence[int], spaces: Sequence[int], config: CleanConf
 
 
 def candidates(keys: Keys, config: CleanConfig) -> Candidates:
-    """Group exact copies and propose near-duplicate pairs.
+    """Group exact copies and propose near-duplicate pairs, with their similarity.
 
     >>> from dedup._clean.normalize import normalize
     >>> from dedup._clean.segment import segment
@@ -73,64 +75,133 @@ def candidates(keys: Keys, config: CleanConfig) -> Candidates:
     >>> keys = normalize(segment("\\n".join([line, "Short line.", variant, line])))
     >>> candidates(keys, CleanConfig()).group
     (0, 1, 2, 0)
-    >>> candidates(keys, CleanConfig(scope="document")).pairs
-    ((0, 2), (2, 3))
+    >>> found = candidates(keys, CleanConfig(scope="document"))
+    >>> found.pairs, found.scores
+    (((0, 2), (2, 3)), (0.9859, 0.9859))
     """
     first: dict[str, int] = {}
     group = tuple(map(first.setdefault, keys.texts, count()))  # k -> the first j with k
     if config.scope != "document":
-        return Candidates(group=group, pairs=())
+        return Candidates(group=group)
     min_chars, min_words = config.min_chars, config.min_words
     eligible = [
         len(text) >= min_chars and (text.count(" ") + 1 >= min_words or keys.words(j) >= min_words)
         for j, text in enumerate(keys.texts)
     ]
-    return Candidates(group=group, pairs=_all_pairs(keys, group, eligible, config))
+    return _all_pairs(keys, group, eligible, config)
 
 
 def _all_pairs(
     keys: Keys, group: tuple[int, ...], eligible: list[bool], config: CleanConfig
-) -> tuple[Pair, ...]:
+) -> Candidates:
     texts = keys.texts
     # One representative per exact group: copies of a representative are exact matches.
     reps = [j for j in range(len(texts)) if eligible[j] and group[j] == j]
     if len(reps) < 2:
-        return ()
+        return Candidates(group=group)
     chosen = [texts[j] for j in reps]
+    # representatives (by position in ``reps``) similar enough, with their similarity
     if len(reps) > config.all_pairs_limit:
-        found = _scored(chosen, *_lsh_pairs(chosen, config), config)
+        firsts, seconds, similar = _scored(chosen, *_lsh_pairs(chosen, config), config)
     else:
-        matrix = process.cdist(
-            chosen,
-            chosen,
-            scorer=fuzz.ratio,
-            processor=None,
-            score_cutoff=config.threshold * 100,
-            workers=1,
-        )
-        rows, cols = matrix.nonzero()
-        found = {(a, b) for a, b in zip(rows.tolist(), cols.tolist(), strict=True) if a < b}
+        firsts, seconds, similar = _matrix(chosen, config)
+    if not firsts:
+        return Candidates(group=group)
     # Every copy of one representative is paired with the other representative, so a
-    # copy can still be matched when its own representative was removed.
-    members: dict[int, list[int]] = {}
-    for j, g in enumerate(group):
+    # copy can still be matched when its own representative was removed. The members
+    # of a group have its representative's text, hence its similarity to any other.
+    copies: dict[int, list[int]] = {}  # groups with copies: their copies, in order
+    for j in compress(count(), map(ne, group, count())):
         if eligible[j]:
-            members.setdefault(g, []).append(j)
-    # The members of a group have its representative's text, hence its length.
-    pairs: set[Pair] = set()
-    for a, b in found:
-        if not _lengths_close(len(chosen[a]), len(chosen[b])):
-            continue
+            copies.setdefault(group[j], []).append(j)
+    spread = _spread if len(firsts) <= _FEW else _spread_bulk
+    earlier, later, scores = spread(reps, copies, firsts, seconds, similar)
+    return Candidates(group=group, earlier=earlier, later=later, scores=scores)
+
+
+_FEW: Final = 200
+"""Up to this many pairs of representatives, :func:`_spread`; above, :func:`_spread_bulk`
+(numpy's cost per call pays off from about there)."""
+
+_Spread = tuple[tuple[int, ...], tuple[int, ...], tuple[float, ...]]
+
+
+def _spread(
+    reps: list[int],
+    copies: dict[int, list[int]],
+    firsts: list[int],
+    seconds: list[int],
+    similar: list[float],
+) -> _Spread:
+    """The candidate pairs of units from the pairs ``(firsts[k], seconds[k])`` of
+    representatives (by position in ``reps``; ``copies`` holds the copies of those that
+    have any): each first representative with the second and its copies, each copy of
+    the first with the second representative, all with the score ``similar[k]`` of
+    their representatives. As the columns of :class:`Candidates`, in its order.
+
+    >>> _spread([0, 1, 3], {1: [2]}, [0, 1], [1, 2], [0.9, 0.8])
+    ((0, 0, 1, 2), (1, 2, 3, 3), (0.9, 0.9, 0.8, 0.8))
+    """
+    found: list[tuple[int, float, int]] = []  # (later, -score, earlier): sorts as needed
+    for a, b, score in zip(firsts, seconds, similar, strict=True):
         first, second = reps[a], reps[b]  # first < second
-        ours, theirs = members[first], members[second]
-        if len(ours) == 1 and len(theirs) == 1:
-            pairs.add((first, second))
-            continue
-        for one, others in ((first, theirs), (second, ours)):
-            for other in others:
-                if other != one:
-                    pairs.add((one, other) if one < other else (other, one))
-    return tuple(sorted(pairs, key=itemgetter(1, 0)))
+        for other in (second, *copies.get(second, ())):  # all after first
+            found.append((other, -score, first))
+        for one in copies.get(first, ()):
+            found.append((one, -score, second) if one > second else (second, -score, one))
+    if not found:
+        return (), (), ()
+    found.sort()
+    later, negated, earlier = zip(*found, strict=True)
+    return earlier, later, tuple(map(float.__neg__, negated))
+
+
+def _spread_bulk(
+    reps: list[int],
+    copies: dict[int, list[int]],
+    firsts: list[int],
+    seconds: list[int],
+    similar: list[float],
+) -> _Spread:
+    """:func:`_spread`, in numpy: the same pairs in the same order.
+
+    >>> _spread_bulk([0, 1, 3], {1: [2]}, [0, 1], [1, 2], [0.9, 0.8])
+    ((0, 0, 1, 2), (1, 2, 3, 3), (0.9, 0.9, 0.8, 0.8))
+    """
+    import numpy as np
+
+    units = np.asarray(reps, dtype=np.int64)
+    ones, others = np.asarray(firsts, dtype=np.int64), np.asarray(seconds, dtype=np.int64)
+    # the copies, group by group in order, and where those of each representative start
+    having = sorted(copies)
+    spares = np.zeros(len(reps), dtype=np.int64)
+    spares[np.searchsorted(units, having)] = [len(copies[g]) for g in having]
+    starts = np.cumsum(spares) - spares
+    extra = np.asarray([j for g in having for j in copies[g]], dtype=np.int64)
+    # the pairs of representatives, first with the copies of second, the copies of first
+    # with second
+    theirs, their_copies = _runs(starts[others], spares[others])
+    ours, our_copies = _runs(starts[ones], spares[ones])
+    mine, yours = extra[our_copies], units[others][ours]
+    earlier = np.concatenate((units[ones], units[ones][theirs], np.minimum(mine, yours)))
+    later = np.concatenate((units[others], extra[their_copies], np.maximum(mine, yours)))
+    score = np.asarray(similar)[np.concatenate((np.arange(len(ones)), theirs, ours))]
+    order = np.lexsort((earlier, -score, later))
+    return (
+        tuple(earlier[order].tolist()),
+        tuple(later[order].tolist()),
+        tuple(score[order].tolist()),
+    )
+
+
+def _runs(starts: Ints, sizes: Ints) -> tuple[Ints, Ints]:
+    """For runs ``starts[k] : starts[k] + sizes[k]``: the run of each position of each
+    run and that position, run by run."""
+    import numpy as np
+
+    runs = np.repeat(np.arange(len(sizes)), sizes)
+    ends = np.cumsum(sizes)
+    return runs, np.arange(len(runs)) + np.repeat(starts - (ends - sizes), sizes)
 
 
 def _lsh_pairs(texts: list[str], config: CleanConfig) -> tuple[Ints, Ints]:
@@ -148,14 +219,10 @@ def _lsh_pairs(texts: list[str], config: CleanConfig) -> tuple[Ints, Ints]:
 
     hashes: list[int] = []
     starts: list[int] = []
-    codes: dict[str, int] = {}
+    code = _Codes().__getitem__
     for text in texts:
         starts.append(len(hashes))
-        for gram in _grams(text):
-            code = codes.get(gram)
-            if code is None:
-                code = codes[gram] = zlib.crc32(gram.encode("utf-8", "surrogatepass"))
-            hashes.append(code)
+        hashes.extend(map(code, _grams(text)))
     params = SignatureParams(num_perm=_BANDS * _ROWS, bands=_BANDS, rows=_ROWS, seed=config.seed)
     mins = minhash_sets(
         np.asarray(hashes, dtype=np.uint64), np.asarray(starts, dtype=np.intp),
@@ -187,28 +254,75 @@ def _lsh_pairs(texts: list[str], config: CleanConfig) -> tuple[Ints, Ints]:
     return pairs // n, pairs % n
 
 
-def _scored(texts: list[str], firsts: Ints, seconds: Ints, config: CleanConfig) -> set[Pair]:
-    """The pairs ``(firsts[k], seconds[k])`` of ``texts`` (by position) whose lengths are
-    close and whose similarity reaches the threshold: the first tests of verification,
-    made here in bulk (one rapidfuzz call) because LSH proposes many pairs that share words
-    and little else. The copies of a representative have its very text, so the test holds
-    for them too.
-    """
-    import numpy as np
-
-    sizes = np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))
-    a, b = sizes[firsts], sizes[seconds]
-    close = np.minimum(a, b) >= _MIN_LENGTH_RATIO * np.maximum(a, b)
-    ones, others = firsts[close].tolist(), seconds[close].tolist()
-    scores = process.cpdist(
-        [texts[k] for k in ones],
-        [texts[k] for k in others],
+def _matrix(texts: list[str], config: CleanConfig) -> tuple[list[int], list[int], list[float]]:
+    """Every pair of ``texts`` (by position) whose lengths are close and whose similarity
+    reaches the threshold, found in a matrix of all pairs (one ``process.cdist`` call),
+    as :func:`_scored` gives them. The pairs found are scored again by ``similarity``:
+    few, and the matrix holds ``float32``, not the very number."""
+    matrix = process.cdist(
+        texts,
+        texts,
         scorer=fuzz.ratio,
         processor=None,
         score_cutoff=config.threshold * 100,
         workers=1,
     )
-    return {(ones[k], others[k]) for k in np.flatnonzero(scores).tolist()}
+    rows, cols = matrix.nonzero()
+    firsts: list[int] = []
+    seconds: list[int] = []
+    scores: list[float] = []
+    for a, b in zip(rows.tolist(), cols.tolist(), strict=True):
+        one, other = texts[a], texts[b]
+        if a < b and _lengths_close(len(one), len(other)):
+            firsts.append(a)
+            seconds.append(b)
+            scores.append(similarity(one, other, config.threshold))
+    return firsts, seconds, scores
+
+
+def _scored(
+    texts: list[str], firsts: Ints, seconds: Ints, config: CleanConfig
+) -> tuple[list[int], list[int], list[float]]:
+    """The pairs ``(firsts[k], seconds[k])`` of ``texts`` (by position) whose lengths are
+    close and whose similarity reaches the threshold: the first tests of verification,
+    made here in bulk (one rapidfuzz call) because LSH proposes many pairs that share
+    words and little else. The copies of a representative have its very text, so the
+    test holds for them too.
+
+    As three lists: the first and second positions of the pairs found and their score,
+    the very number of the verify stage's ``similarity``: ``process.cpdist`` gives the
+    number of ``fuzz.ratio`` with ``float64`` output (its default for this scorer,
+    ``float32``, would not), rounded like ``similarity`` does (Python's ``round``, not
+    numpy's; once for each distinct number).
+    """
+    import numpy as np
+
+    sizes = np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))
+    a, b = sizes[firsts], sizes[seconds]
+    close = np.flatnonzero(np.minimum(a, b) >= _MIN_LENGTH_RATIO * np.maximum(a, b))
+    ones, others = firsts[close], seconds[close]
+    strings = np.array(texts, dtype=object)  # picked by numpy, faster than by Python
+    ratios = process.cpdist(
+        strings[ones].tolist(),
+        strings[others].tolist(),
+        scorer=fuzz.ratio,
+        processor=None,
+        score_cutoff=config.threshold * 100,
+        dtype=np.float64,
+        workers=1,
+    )
+    found = np.flatnonzero(ratios)
+    distinct, which = np.unique(ratios[found], return_inverse=True)
+    rounded = np.array([round(ratio / 100, 4) for ratio in distinct.tolist()], dtype=np.float64)
+    return ones[found].tolist(), others[found].tolist(), rounded[which].tolist()
+
+
+class _Codes(dict[str, int]):
+    """The CRC-32 of each shingle, computed once: the first time it is asked for."""
+
+    def __missing__(self, gram: str) -> int:
+        code = self[gram] = zlib.crc32(gram.encode("utf-8", "surrogatepass"))
+        return code
 
 
 def _grams(text: str) -> set[str]:

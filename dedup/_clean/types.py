@@ -1,7 +1,7 @@
 """Records passed between the pipeline stages, and the public report records.
 
-segment -> ``Unit`` ; normalize -> ``Key`` ; candidates -> ``tuple[Pair, ...]`` ;
-verify -> ``tuple[Match, ...]`` ; decide -> ``tuple[Decision, ...]`` ; render -> ``Report``.
+segment -> ``Segmentation`` ; normalize -> ``Key`` ; candidates -> ``Candidates`` ;
+verify -> ``Match`` (when decide asks) ; decide -> ``tuple[Decision, ...]`` ; render -> ``Report``.
 """
 
 from __future__ import annotations
@@ -125,15 +125,42 @@ class Key:
 class Candidates:
     """The output of the candidates stage.
 
+    The candidate pairs (``scope="document"`` only; none otherwise) are units with
+    different keys that may be near-duplicates: pair ``k`` is ``(earlier[k], later[k])``
+    with similarity ``scores[k]``. They come in order of the later unit, then most similar
+    first, then in order of the earlier unit: the order in which the verify stage tests
+    the pairs of a unit. The pairs are held as columns, which need no object per pair;
+    :attr:`pairs` gives them as tuples.
+
     Attributes:
         group: for every unit, the index of the first unit with the same comparison key
             (the unit itself when it is the first); units of one group are exact copies.
-        pairs: pairs of units with different keys that may be near-duplicates, each
-            ``(i, j)`` with ``i < j``, in order of ``j`` then ``i``.
+        earlier: the first unit ``i`` of each candidate pair.
+        later: the second unit ``j`` of each candidate pair, ``i < j``.
+        scores: the similarity of each candidate pair, as
+            :func:`dedup._clean.verify.similarity` gives it with
+            ``CleanConfig.threshold`` as the cutoff (proposing a pair takes its score, so
+            the verify stage need not compute it again). Pairs below the cutoff are not
+            proposed; no guard has been asked yet.
     """
 
     group: tuple[int, ...]
-    pairs: tuple[Pair, ...]
+    earlier: tuple[int, ...] = ()
+    later: tuple[int, ...] = ()
+    scores: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not len(self.earlier) == len(self.later) == len(self.scores):
+            raise ValueError("earlier, later and scores must have one item per pair")
+
+    @property
+    def pairs(self) -> tuple[Pair, ...]:
+        """The candidate pairs, each ``(i, j)`` with ``i < j``, in order (see above).
+
+        >>> Candidates(group=(0, 1, 2), earlier=(0, 1), later=(2, 2), scores=(0.9, 0.85)).pairs
+        ((0, 2), (1, 2))
+        """
+        return tuple(zip(self.earlier, self.later, strict=True))
 
 
 @dataclass(frozen=True, slots=True)

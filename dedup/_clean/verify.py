@@ -23,6 +23,7 @@ say different things with the same words ("A hates B" / "B hates A"). A pair at 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from typing import Final
 
@@ -225,38 +226,48 @@ class Verification:
     what was removed.
     """
 
-    __slots__ = ("_cache", "_config", "_keys", "_proposed")
+    __slots__ = ("_cache", "_config", "_earlier", "_keys", "_later", "_scores", "_starts")
 
-    def __init__(
-        self, keys: Keys, config: CleanConfig, proposed: dict[int, list[int]] | None = None
-    ) -> None:
+    def __init__(self, keys: Keys, config: CleanConfig, cands: Candidates | None = None) -> None:
         self._keys = keys
         self._config = config
         self._cache: dict[tuple[int, int], Match | None] = {}
-        self._proposed = proposed or {}  # unit -> earlier units of its candidate pairs
+        if cands is None:
+            cands = Candidates(group=())  # no candidate pairs
+        # the candidate pairs by later unit, best first (see Candidates), and where the
+        # pairs of each later unit start
+        self._earlier, self._later, self._scores = cands.earlier, cands.later, cands.scores
+        last = len(self._later) - 1
+        self._starts = dict(zip(reversed(self._later), range(last, -1, -1), strict=True))
 
     def best(self, j: int, usable: Callable[[int], bool]) -> Match | None:
         """The most similar match of ``j`` among its candidate pairs whose earlier unit is
-        ``usable`` (still kept); of equally similar ones, the first proposed. Pairs are
-        scored in one pass and guarded best first, up to the first match: of a unit with
-        many near copies, most pairs are never guarded."""
-        earlier = self._proposed.get(j)
-        if not earlier:
+        ``usable`` (still kept); of equally similar ones, the first proposed (the earliest
+        unit). The candidates stage gives a unit's pairs best first, with their scores;
+        they are guarded in that order up to the first match: of a unit with many near
+        copies, most pairs are never guarded."""
+        start = self._starts.get(j)
+        if start is None:
             return None
-        texts, threshold = self._keys.texts, self._config.threshold
-        text = texts[j]
-        scored = sorted((-_score(texts[i], text, threshold), n, i) for n, i in enumerate(earlier))
-        for negative, _, i in scored:
-            if -negative < threshold:
+        stop = bisect_right(self._later, j, start)
+        earlier, scores, threshold = self._earlier, self._scores, self._config.threshold
+        for k in range(start, stop):
+            score = scores[k]
+            if score < threshold:
                 break  # the rest score lower still
+            i = earlier[k]
             if usable(i):
-                found = self.check(i, j)
+                found = self._test(i, j, score)
                 if found is not None:
                     return found
         return None
 
     def check(self, i: int, j: int) -> Match | None:
         """The match of units ``i < j``, or ``None`` when they are not near-duplicates."""
+        return self._test(i, j, None)
+
+    def _test(self, i: int, j: int, score: float | None) -> Match | None:
+        """:meth:`check`, with the pair's similarity when it is known (``None`` if not)."""
         texts = self._keys.texts
         la, lb = len(texts[i]), len(texts[j])
         short, long = (la, lb) if la < lb else (lb, la)
@@ -264,15 +275,15 @@ class Verification:
             return None  # the common case, answered without any cache
         found = self._cache.get((i, j), self)
         if found is self:
-            found = self._cache[(i, j)] = self._check(i, j)
+            found = self._cache[(i, j)] = self._check(i, j, score)
         return found  # type: ignore[return-value]
 
-    def _check(self, i: int, j: int) -> Match | None:
+    def _check(self, i: int, j: int, score: float | None) -> Match | None:
         keys, config = self._keys, self._config
-        a, b = keys.texts[i], keys.texts[j]
         if keys.words(i) < config.min_words or keys.words(j) < config.min_words:
             return None
-        score = _score(a, b, config.threshold)
+        if score is None:
+            score = _score(keys.texts[i], keys.texts[j], config.threshold)
         if score < config.threshold:  # below the cutoff (0.0), or by rounding
             return None
         structure = keys.kind(i) is not Kind.TEXT or keys.kind(j) is not Kind.TEXT
@@ -285,7 +296,8 @@ class Verification:
 
 def _score(a: str, b: str, threshold: float) -> float:
     """The similarity of keys ``a`` and ``b`` to four places, or 0.0 below ``threshold``
-    (with a cutoff, the score is the same as without one when it reaches the cutoff)."""
+    (with a cutoff, the score is the same as without one when it reaches the cutoff).
+    The candidates stage gives the very same numbers for the pairs it proposes."""
     return round(fuzz.ratio(a, b, processor=None, score_cutoff=threshold * 100) / 100, 4)
 
 
@@ -295,10 +307,7 @@ def verify(keys: Keys, cands: Candidates, config: CleanConfig) -> Verification:
 
     Both units must be long enough (``min_chars``, ``min_words``) and, with
     ``protect_structure``, text: list items, questions, labels, headings, tables and code
-    differ on purpose. The candidate pairs are grouped by their later unit here and tested
-    when decide asks (:meth:`Verification.best`).
+    differ on purpose. The candidate pairs come scored and in the order they are tested;
+    they are tested when decide asks (:meth:`Verification.best`).
     """
-    proposed: dict[int, list[int]] = {}
-    for i, j in cands.pairs:
-        proposed.setdefault(j, []).append(i)
-    return Verification(keys, config, proposed)
+    return Verification(keys, config, cands)
