@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from .config import CleanConfig
 from .normalize import Keys
 from .types import Candidates
-from .verify import similarity
+from .verify import MIN_LENGTH_RATIO, ratio_similarity, similarity
 
 if TYPE_CHECKING:
     import numpy as np
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["candidates", "minor_units", "transparent_units"]
 
-_MIN_LENGTH_RATIO: Final = 0.75
 # 21 bands of 3 rows: pairs with a Jaccard similarity of their shingle sets above about
 # 0.36 become candidates (with probability >= 0.5); verification does the rest.
 _BANDS: Final = 21
@@ -292,14 +291,14 @@ def _scored(
     As three lists: the first and second positions of the pairs found and their score,
     the very number of the verify stage's ``similarity``: ``process.cpdist`` gives the
     number of ``fuzz.ratio`` with ``float64`` output (its default for this scorer,
-    ``float32``, would not), rounded like ``similarity`` does (Python's ``round``, not
-    numpy's; once for each distinct number).
+    ``float32``, would not), taken to the 0-1 scale by ``ratio_similarity`` as
+    ``similarity`` does (Python's ``round``, not numpy's; once for each distinct number).
     """
     import numpy as np
 
     sizes = np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))
     a, b = sizes[firsts], sizes[seconds]
-    close = np.flatnonzero(np.minimum(a, b) >= _MIN_LENGTH_RATIO * np.maximum(a, b))
+    close = np.flatnonzero(np.minimum(a, b) >= MIN_LENGTH_RATIO * np.maximum(a, b))
     ones, others = firsts[close], seconds[close]
     strings = np.array(texts, dtype=object)  # picked by numpy, faster than by Python
     ratios = process.cpdist(
@@ -313,7 +312,7 @@ def _scored(
     )
     found = np.flatnonzero(ratios)
     distinct, which = np.unique(ratios[found], return_inverse=True)
-    rounded = np.array([round(ratio / 100, 4) for ratio in distinct.tolist()], dtype=np.float64)
+    rounded = np.array(list(map(ratio_similarity, distinct.tolist())), dtype=np.float64)
     return ones[found].tolist(), others[found].tolist(), rounded[which].tolist()
 
 
@@ -333,4 +332,4 @@ def _grams(text: str) -> set[str]:
 
 
 def _lengths_close(a: int, b: int) -> bool:
-    return min(a, b) >= _MIN_LENGTH_RATIO * max(a, b)
+    return min(a, b) >= MIN_LENGTH_RATIO * max(a, b)

@@ -34,9 +34,13 @@ from .config import CleanConfig
 from .normalize import Keys
 from .types import Candidates, Key, Kind, Match, Rule
 
-__all__ = ["Verification", "guard", "similarity", "verify"]
+__all__ = [
+    "MIN_LENGTH_RATIO", "Verification", "guard", "ratio_similarity", "similarity", "verify",
+]  # fmt: skip
 
-_MIN_LENGTH_RATIO: Final = 0.75
+MIN_LENGTH_RATIO: Final = 0.75
+"""Two keys whose lengths differ more (the shorter under this share of the longer) are
+never near-duplicates: one adds content the other lacks."""
 _MAX_SLOT_SHARE: Final = 1 / 12
 _NAME_SHARE: Final = 0.7
 """Names make up at least 30% of the words: then the other words must agree too."""
@@ -61,7 +65,18 @@ def similarity(a: str, b: str, cutoff: float = 0.0) -> float:
     >>> similarity("a b c", "x y z", cutoff=0.5)
     0.0
     """
-    return round(fuzz.ratio(a, b, processor=None, score_cutoff=cutoff * 100) / 100, 4)
+    return ratio_similarity(fuzz.ratio(a, b, processor=None, score_cutoff=cutoff * 100))
+
+
+def ratio_similarity(ratio: float) -> float:
+    """A rapidfuzz ``fuzz.ratio`` (0-100) on the 0-1 scale of :func:`similarity`, to four
+    places: for ratios computed in bulk (``process.cpdist``), the very number
+    :func:`similarity` gives for the pair.
+
+    >>> ratio_similarity(85.71428571428571)
+    0.8571
+    """
+    return round(ratio / 100, 4)
 
 
 def guard(a: Key, b: Key) -> str | None:
@@ -74,7 +89,7 @@ def guard(a: Key, b: Key) -> str | None:
     'numbers differ'
     """
     la, lb = len(a.text), len(b.text)
-    if min(la, lb) < _MIN_LENGTH_RATIO * max(la, lb):
+    if min(la, lb) < MIN_LENGTH_RATIO * max(la, lb):
         return "lengths differ"
     if a.numbers != b.numbers and sorted(a.numbers) != sorted(b.numbers):
         return "numbers differ"
@@ -271,7 +286,7 @@ class Verification:
         texts = self._keys.texts
         la, lb = len(texts[i]), len(texts[j])
         short, long = (la, lb) if la < lb else (lb, la)
-        if short < self._config.min_chars or short < _MIN_LENGTH_RATIO * long:
+        if short < self._config.min_chars or short < MIN_LENGTH_RATIO * long:
             return None  # the common case, answered without any cache
         found = self._cache.get((i, j), self)
         if found is self:
@@ -283,7 +298,7 @@ class Verification:
         if keys.words(i) < config.min_words or keys.words(j) < config.min_words:
             return None
         if score is None:
-            score = _score(keys.texts[i], keys.texts[j], config.threshold)
+            score = similarity(keys.texts[i], keys.texts[j], config.threshold)
         if score < config.threshold:  # below the cutoff (0.0), or by rounding
             return None
         structure = keys.kind(i) is not Kind.TEXT or keys.kind(j) is not Kind.TEXT
@@ -292,13 +307,6 @@ class Verification:
         if guard(keys.info(i), keys.info(j)) is not None:
             return None
         return Match(i, j, score, Rule.NEAR_DUPLICATE)
-
-
-def _score(a: str, b: str, threshold: float) -> float:
-    """The similarity of keys ``a`` and ``b`` to four places, or 0.0 below ``threshold``
-    (with a cutoff, the score is the same as without one when it reaches the cutoff).
-    The candidates stage gives the very same numbers for the pairs it proposes."""
-    return round(fuzz.ratio(a, b, processor=None, score_cutoff=threshold * 100) / 100, 4)
 
 
 def verify(keys: Keys, cands: Candidates, config: CleanConfig) -> Verification:
